@@ -1,0 +1,77 @@
+namespace LearningNavigator.Conversations;
+
+public sealed record UserProfile
+{
+    public required string Id { get; init; }
+    public required string Email { get; init; }
+    public required string DisplayName { get; init; }
+    public required string Role { get; init; }
+    public string PreferredLanguage { get; init; } = "en";
+}
+
+public sealed record Conversation
+{
+    public required string Id { get; init; }
+    public required string UserId { get; init; }
+    public required string Title { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required DateTimeOffset UpdatedAt { get; init; }
+    public int MessageCount { get; init; }
+}
+
+public enum MessageAuthor
+{
+    User,
+    Assistant,
+}
+
+/// <summary>A numbered source an answer leans on: [Number] in the text points here.</summary>
+public sealed record Citation
+{
+    public required int Number { get; init; }
+    public required string ChunkId { get; init; }
+    public required string DocumentId { get; init; }
+    public required string Title { get; init; }
+    public string Location { get; init; } = string.Empty;
+    /// <summary>The whole passage as retrieved.</summary>
+    public required string PassageText { get; init; }
+    /// <summary>The part of the passage the answer drew on, highlighted in the passage panel.</summary>
+    public string Quote { get; init; } = string.Empty;
+    public int StartOffset { get; init; }
+    public int EndOffset { get; init; }
+}
+
+public sealed record StoredMessage
+{
+    public required string Id { get; init; }
+    public required string ConversationId { get; init; }
+    public required MessageAuthor Author { get; init; }
+    public required string Text { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public string Language { get; init; } = "en";
+    public IReadOnlyList<Citation> Citations { get; init; } = [];
+    public string? Model { get; init; }
+    public int? InputTokens { get; init; }
+    public int? OutputTokens { get; init; }
+    public int? LatencyMs { get; init; }
+    public int? TimeToFirstTokenMs { get; init; }
+    /// <summary>No retrieved passage was good enough: the answer says so and offers a person.</summary>
+    public bool LowConfidence { get; init; }
+    /// <summary>The stream stopped before the end (user pressed stop, or the model failed mid-answer).</summary>
+    public bool Interrupted { get; init; }
+}
+
+public enum FeedbackRating
+{
+    Down = -1,
+    Up = 1,
+}
+
+public sealed record MessageFeedback
+{
+    public required string MessageId { get; init; }
+    public required string UserId { get; init; }
+    public required FeedbackRating Rating { get; init; }
+    public string? Comment { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+}
