@@ -1,0 +1,39 @@
+using LearningNavigator.Conversations.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace LearningNavigator.Conversations;
+
+public static class ConversationsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the storage options and the <see cref="IConversationStore"/> chosen by <c>Storage:Provider</c>.
+    /// </summary>
+    public static IServiceCollection AddConversationStore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StorageOptions>()
+            .Bind(configuration.GetSection(StorageOptions.SectionName))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
+
+        services.AddOptions<SqliteStorageOptions>()
+            .Bind(configuration.GetSection(SqliteStorageOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.TryAddSingleton<SqliteConversationStore>();
+        // Chosen from the options rather than raw configuration so the choice sees the same validated value
+        // as the rest of the app; an unsupported provider fails here with the validator's message.
+        services.TryAddSingleton<IConversationStore>(sp =>
+        {
+            var provider = sp.GetRequiredService<IOptions<StorageOptions>>().Value.Provider;
+            return string.Equals(provider, StorageOptions.Sqlite, StringComparison.OrdinalIgnoreCase)
+                ? sp.GetRequiredService<SqliteConversationStore>()
+                : throw new InvalidOperationException(StorageOptions.UnsupportedProviderMessage(provider));
+        });
+
+        return services;
+    }
+}

@@ -1,0 +1,544 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text.Json;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace LearningNavigator.Conversations.Sqlite;
+
+/// <summary>
+/// <see cref="IConversationStore"/> over one SQLite file. A connection is opened per operation (the
+/// provider pools them), so any number of Blazor circuits can share this singleton.
+/// </summary>
+/// <remarks>
+/// Times are stored as fixed-width ISO-8601 UTC text (<see cref="TimeFormat"/>): it keeps full precision,
+/// reads well in a SQL shell, and sorts as text in time order, so ORDER BY and MAX work on it directly.
+/// Messages carry an insertion sequence (the rowid) that breaks ties between equal timestamps.
+/// </remarks>
+public sealed class SqliteConversationStore : IConversationStore, IDisposable
+{
+    internal const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
+    private const int SchemaVersion = 1;
+    // Writers queue behind each other instead of failing with SQLITE_BUSY; a chat write takes milliseconds.
+    private const int BusyTimeoutMilliseconds = 10_000;
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+
+    private readonly string connectionString;
+    private readonly SemaphoreSlim initializeGate = new(1, 1);
+    private volatile bool initialized;
+
+    public SqliteConversationStore(IOptions<SqliteStorageOptions> options)
+    {
+        var databasePath = options.Value.DatabasePath;
+        ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
+        DatabasePath = databasePath;
+        connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = databasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            ForeignKeys = true,
+            DefaultTimeout = BusyTimeoutMilliseconds / 1000,
+        }.ToString();
+    }
+
+    public string DatabasePath { get; }
+
+    /// <summary>
+    /// Creates the folder, the file and the schema if missing. Safe to call more than once and from several
+    /// threads; every operation calls it, so a host only calls it at start to fail early on a bad path.
+    /// </summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        if (initialized)
+        {
+            return;
+        }
+
+        await initializeGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (initialized)
+            {
+                return;
+            }
+
+            var directory = Path.GetDirectoryName(Path.GetFullPath(DatabasePath));
+            if (!string.IsNullOrEmpty(directory))
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            await using var connection = new SqliteConnection(connectionString);
+            await connection.OpenAsync(cancellationToken);
+            await ExecuteAsync(connection, $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds};", cancellationToken);
+            // WAL lets readers carry on while one writer commits; the mode is stored in the file itself.
+            await ExecuteAsync(connection, "PRAGMA journal_mode = WAL;", cancellationToken);
+
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition(Schema, transaction: transaction, cancellationToken: cancellationToken));
+            var version = await connection.ExecuteScalarAsync<long>(
+                new CommandDefinition("PRAGMA user_version;", transaction: transaction, cancellationToken: cancellationToken));
+            if (version < SchemaVersion)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    $"PRAGMA user_version = {SchemaVersion};", transaction: transaction, cancellationToken: cancellationToken));
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            initialized = true;
+        }
+        finally
+        {
+            initializeGate.Release();
+        }
+    }
+
+    public async Task UpsertUserAsync(UserProfile user, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        await using var connection = await OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO users (id, email, display_name, role, preferred_language)
+            VALUES (@Id, @Email, @DisplayName, @Role, @PreferredLanguage)
+            ON CONFLICT (id) DO UPDATE SET
+                email = excluded.email,
+                display_name = excluded.display_name,
+                role = excluded.role,
+                preferred_language = excluded.preferred_language;
+            """,
+            new { user.Id, user.Email, user.DisplayName, user.Role, user.PreferredLanguage },
+            cancellationToken: cancellationToken));
+    }
+
+    public async Task<UserProfile?> GetUserAsync(string userId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<UserRow>(new CommandDefinition(
+            """
+            SELECT id AS Id, email AS Email, display_name AS DisplayName, role AS Role,
+                   preferred_language AS PreferredLanguage
+            FROM users WHERE id = @userId;
+            """,
+            new { userId },
+            cancellationToken: cancellationToken));
+        return row is null
+            ? null
+            : new UserProfile
+            {
+                Id = row.Id,
+                Email = row.Email,
+                DisplayName = row.DisplayName,
+                Role = row.Role,
+                PreferredLanguage = row.PreferredLanguage,
+            };
+    }
+
+    /// <remarks>
+    /// The stored message count starts at zero whatever the record says: the store owns it, counting the
+    /// messages it actually saved.
+    /// </remarks>
+    public async Task CreateConversationAsync(Conversation conversation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        await using var connection = await OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO conversations (id, user_id, title, created_at, updated_at, message_count)
+            VALUES (@Id, @UserId, @Title, @CreatedAt, @UpdatedAt, 0)
+            ON CONFLICT (id) DO NOTHING;
+            """,
+            new
+            {
+                conversation.Id,
+                conversation.UserId,
+                conversation.Title,
+                CreatedAt = FormatTime(conversation.CreatedAt),
+                UpdatedAt = FormatTime(conversation.UpdatedAt),
+            },
+            cancellationToken: cancellationToken));
+    }
+
+    public async Task<Conversation?> GetConversationAsync(string conversationId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<ConversationRow>(new CommandDefinition(
+            $"{SelectConversation} WHERE id = @conversationId;",
+            new { conversationId },
+            cancellationToken: cancellationToken));
+        return row?.ToRecord();
+    }
+
+    public async Task<IReadOnlyList<Conversation>> ListConversationsAsync(string userId, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<ConversationRow>(new CommandDefinition(
+            $"""
+            {SelectConversation}
+            WHERE user_id = @userId
+            ORDER BY updated_at DESC, created_at DESC, id DESC
+            LIMIT @limit;
+            """,
+            new { userId, limit },
+            cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToRecord())];
+    }
+
+    /// <remarks>
+    /// A re-save replaces every field but the conversation id (a message never moves) and keeps the row's
+    /// insertion sequence, so a partial answer finalised later stays where it was in the conversation.
+    /// The conversation must exist: the foreign key rejects a message for an unknown one.
+    /// </remarks>
+    public async Task SaveMessageAsync(StoredMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var parameters = new
+        {
+            message.Id,
+            message.ConversationId,
+            Author = FormatAuthor(message.Author),
+            message.Text,
+            CreatedAt = FormatTime(message.CreatedAt),
+            message.Language,
+            Citations = JsonSerializer.Serialize(message.Citations, JsonOptions),
+            message.Model,
+            message.InputTokens,
+            message.OutputTokens,
+            message.LatencyMs,
+            message.TimeToFirstTokenMs,
+            message.LowConfidence,
+            message.Interrupted,
+        };
+
+        await using var connection = await OpenAsync(cancellationToken);
+        // BEGIN IMMEDIATE (the provider's default): taking the write lock up front means the busy timeout
+        // applies, rather than a read lock failing to upgrade mid-transaction.
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var inserted = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO messages (id, conversation_id, author, text, created_at, language, citations, model,
+                                  input_tokens, output_tokens, latency_ms, time_to_first_token_ms,
+                                  low_confidence, interrupted)
+            VALUES (@Id, @ConversationId, @Author, @Text, @CreatedAt, @Language, @Citations, @Model,
+                    @InputTokens, @OutputTokens, @LatencyMs, @TimeToFirstTokenMs,
+                    @LowConfidence, @Interrupted)
+            ON CONFLICT (id) DO NOTHING;
+            """,
+            parameters,
+            transaction,
+            cancellationToken: cancellationToken));
+
+        if (inserted == 1)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE conversations
+                SET message_count = message_count + 1,
+                    updated_at = MAX(updated_at, @CreatedAt)
+                WHERE id = @ConversationId;
+                """,
+                parameters,
+                transaction,
+                cancellationToken: cancellationToken));
+        }
+        else
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE messages SET
+                    author = @Author, text = @Text, created_at = @CreatedAt, language = @Language,
+                    citations = @Citations, model = @Model, input_tokens = @InputTokens,
+                    output_tokens = @OutputTokens, latency_ms = @LatencyMs,
+                    time_to_first_token_ms = @TimeToFirstTokenMs, low_confidence = @LowConfidence,
+                    interrupted = @Interrupted
+                WHERE id = @Id;
+                """,
+                parameters,
+                transaction,
+                cancellationToken: cancellationToken));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<StoredMessage>> GetMessagesAsync(string conversationId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<MessageRow>(new CommandDefinition(
+            $"""
+            {SelectMessage}
+            WHERE conversation_id = @conversationId
+            ORDER BY created_at, seq;
+            """,
+            new { conversationId },
+            cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToRecord())];
+    }
+
+    public async Task<StoredMessage?> GetMessageAsync(string messageId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<MessageRow>(new CommandDefinition(
+            $"{SelectMessage} WHERE id = @messageId;",
+            new { messageId },
+            cancellationToken: cancellationToken));
+        return row?.ToRecord();
+    }
+
+    /// <remarks>The message must exist: the foreign key rejects feedback on an unknown one.</remarks>
+    public async Task SaveFeedbackAsync(MessageFeedback feedback, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(feedback);
+        await using var connection = await OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO feedback (message_id, user_id, rating, comment, created_at)
+            VALUES (@MessageId, @UserId, @Rating, @Comment, @CreatedAt)
+            ON CONFLICT (message_id, user_id) DO UPDATE SET
+                rating = excluded.rating,
+                comment = excluded.comment,
+                created_at = excluded.created_at;
+            """,
+            new
+            {
+                feedback.MessageId,
+                feedback.UserId,
+                Rating = (int)feedback.Rating,
+                feedback.Comment,
+                CreatedAt = FormatTime(feedback.CreatedAt),
+            },
+            cancellationToken: cancellationToken));
+    }
+
+    public async Task<MessageFeedback?> GetFeedbackAsync(string messageId, string userId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<FeedbackRow>(new CommandDefinition(
+            """
+            SELECT message_id AS MessageId, user_id AS UserId, rating AS Rating, comment AS Comment,
+                   created_at AS CreatedAt
+            FROM feedback WHERE message_id = @messageId AND user_id = @userId;
+            """,
+            new { messageId, userId },
+            cancellationToken: cancellationToken));
+        return row is null
+            ? null
+            : new MessageFeedback
+            {
+                MessageId = row.MessageId,
+                UserId = row.UserId,
+                Rating = (FeedbackRating)row.Rating,
+                Comment = row.Comment,
+                CreatedAt = ParseTime(row.CreatedAt),
+            };
+    }
+
+    /// <summary>Closes the pooled connections to the file, so it can be moved or deleted.</summary>
+    public void Dispose()
+    {
+        using (var connection = new SqliteConnection(connectionString))
+        {
+            SqliteConnection.ClearPool(connection);
+        }
+
+        initializeGate.Dispose();
+    }
+
+    internal static string FormatTime(DateTimeOffset value) =>
+        value.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
+
+    internal static DateTimeOffset ParseTime(string value) =>
+        DateTimeOffset.ParseExact(value, TimeFormat, CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+
+    private static string FormatAuthor(MessageAuthor author) => author switch
+    {
+        MessageAuthor.User => "user",
+        MessageAuthor.Assistant => "assistant",
+        _ => throw new ArgumentOutOfRangeException(nameof(author), author, "Unknown message author."),
+    };
+
+    private static MessageAuthor ParseAuthor(string author) => author switch
+    {
+        "user" => MessageAuthor.User,
+        "assistant" => MessageAuthor.Assistant,
+        _ => throw new InvalidDataException($"Unknown message author '{author}' in the database."),
+    };
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        await InitializeAsync(cancellationToken);
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            // busy_timeout belongs to the connection, not the file; setting it again on a pooled one is cheap.
+            await ExecuteAsync(connection, $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds};", cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task ExecuteAsync(DbConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private const string SelectConversation =
+        """
+        SELECT id AS Id, user_id AS UserId, title AS Title, created_at AS CreatedAt, updated_at AS UpdatedAt,
+               message_count AS MessageCount
+        FROM conversations
+        """;
+
+    private const string SelectMessage =
+        """
+        SELECT id AS Id, conversation_id AS ConversationId, author AS Author, text AS Text,
+               created_at AS CreatedAt, language AS Language, citations AS Citations, model AS Model,
+               input_tokens AS InputTokens, output_tokens AS OutputTokens, latency_ms AS LatencyMs,
+               time_to_first_token_ms AS TimeToFirstTokenMs, low_confidence AS LowConfidence,
+               interrupted AS Interrupted
+        FROM messages
+        """;
+
+    // users has no foreign key from conversations on purpose: sign-in and chat are wired by different
+    // parts of the host, and a missing profile row must not stop someone from asking a question.
+    private const string Schema =
+        """
+        CREATE TABLE IF NOT EXISTS users (
+            id                 TEXT NOT NULL PRIMARY KEY,
+            email              TEXT NOT NULL,
+            display_name       TEXT NOT NULL,
+            role               TEXT NOT NULL,
+            preferred_language TEXT NOT NULL
+        );
+
+        CREATE TABLE IF NOT EXISTS conversations (
+            id            TEXT NOT NULL PRIMARY KEY,
+            user_id       TEXT NOT NULL,
+            title         TEXT NOT NULL,
+            created_at    TEXT NOT NULL,
+            updated_at    TEXT NOT NULL,
+            message_count INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX IF NOT EXISTS ix_conversations_user_updated
+            ON conversations (user_id, updated_at DESC);
+
+        CREATE TABLE IF NOT EXISTS messages (
+            seq                    INTEGER PRIMARY KEY,
+            id                     TEXT NOT NULL UNIQUE,
+            conversation_id        TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+            author                 TEXT NOT NULL,
+            text                   TEXT NOT NULL,
+            created_at             TEXT NOT NULL,
+            language               TEXT NOT NULL,
+            citations              TEXT NOT NULL DEFAULT '[]',
+            model                  TEXT,
+            input_tokens           INTEGER,
+            output_tokens          INTEGER,
+            latency_ms             INTEGER,
+            time_to_first_token_ms INTEGER,
+            low_confidence         INTEGER NOT NULL DEFAULT 0,
+            interrupted            INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX IF NOT EXISTS ix_messages_conversation_created
+            ON messages (conversation_id, created_at, seq);
+
+        CREATE TABLE IF NOT EXISTS feedback (
+            message_id TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+            user_id    TEXT NOT NULL,
+            rating     INTEGER NOT NULL,
+            comment    TEXT,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (message_id, user_id)
+        );
+        """;
+
+    // Dapper maps columns onto these by name; SQLite hands back INTEGER as long.
+    private sealed class UserRow
+    {
+        public string Id { get; set; } = "";
+        public string Email { get; set; } = "";
+        public string DisplayName { get; set; } = "";
+        public string Role { get; set; } = "";
+        public string PreferredLanguage { get; set; } = "";
+    }
+
+    private sealed class ConversationRow
+    {
+        public string Id { get; set; } = "";
+        public string UserId { get; set; } = "";
+        public string Title { get; set; } = "";
+        public string CreatedAt { get; set; } = "";
+        public string UpdatedAt { get; set; } = "";
+        public long MessageCount { get; set; }
+
+        public Conversation ToRecord() => new()
+        {
+            Id = Id,
+            UserId = UserId,
+            Title = Title,
+            CreatedAt = ParseTime(CreatedAt),
+            UpdatedAt = ParseTime(UpdatedAt),
+            MessageCount = checked((int)MessageCount),
+        };
+    }
+
+    private sealed class MessageRow
+    {
+        public string Id { get; set; } = "";
+        public string ConversationId { get; set; } = "";
+        public string Author { get; set; } = "";
+        public string Text { get; set; } = "";
+        public string CreatedAt { get; set; } = "";
+        public string Language { get; set; } = "";
+        public string Citations { get; set; } = "[]";
+        public string? Model { get; set; }
+        public long? InputTokens { get; set; }
+        public long? OutputTokens { get; set; }
+        public long? LatencyMs { get; set; }
+        public long? TimeToFirstTokenMs { get; set; }
+        public long LowConfidence { get; set; }
+        public long Interrupted { get; set; }
+
+        public StoredMessage ToRecord() => new()
+        {
+            Id = Id,
+            ConversationId = ConversationId,
+            Author = ParseAuthor(Author),
+            Text = Text,
+            CreatedAt = ParseTime(CreatedAt),
+            Language = Language,
+            Citations = JsonSerializer.Deserialize<List<Citation>>(Citations, JsonOptions) ?? [],
+            Model = Model,
+            InputTokens = ToInt(InputTokens),
+            OutputTokens = ToInt(OutputTokens),
+            LatencyMs = ToInt(LatencyMs),
+            TimeToFirstTokenMs = ToInt(TimeToFirstTokenMs),
+            LowConfidence = LowConfidence != 0,
+            Interrupted = Interrupted != 0,
+        };
+
+        private static int? ToInt(long? value) => value is { } v ? checked((int)v) : null;
+    }
+
+    private sealed class FeedbackRow
+    {
+        public string MessageId { get; set; } = "";
+        public string UserId { get; set; } = "";
+        public long Rating { get; set; }
+        public string? Comment { get; set; }
+        public string CreatedAt { get; set; } = "";
+    }
+}
