@@ -1,0 +1,124 @@
+using LearningNavigator.Conversations;
+using LearningNavigator.Conversations.Sqlite;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace LearningNavigator.Tests.Domain.Conversations;
+
+public sealed class SqliteConversationStoreTests : ConversationStoreContractTests
+{
+    private readonly string directory = Path.Combine(Path.GetTempPath(), $"ln-store-{Guid.NewGuid():N}");
+
+    // A folder that does not exist yet: the store creates it.
+    private string DatabasePath => Path.Combine(directory, "App_Data", "navigator.db");
+
+    protected override Task<IConversationStore> CreateStoreAsync() =>
+        Task.FromResult<IConversationStore>(NewSqliteStore());
+
+    protected override Task DeleteStorageAsync()
+    {
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private SqliteConversationStore NewSqliteStore() =>
+        new(Options.Create(new SqliteStorageOptions { DatabasePath = DatabasePath }));
+
+    private async Task<T> QueryScalarAsync<T>(string sql)
+    {
+        // Unpooled, so this probe leaves no handle on the file behind.
+        await using var connection = new SqliteConnection(
+            new SqliteConnectionStringBuilder { DataSource = DatabasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
+    public async Task InitializeAsync_creates_the_folder_and_a_WAL_database_and_can_run_again()
+    {
+        var store = (SqliteConversationStore)Store;
+
+        await store.InitializeAsync(Ct);
+        await store.InitializeAsync(Ct);
+        // A second instance on an existing file (an app restart) must not trip over the schema already there.
+        var second = (SqliteConversationStore)await OpenStoreAsync();
+        await second.InitializeAsync(Ct);
+
+        Assert.True(File.Exists(DatabasePath));
+        Assert.Equal("wal", await QueryScalarAsync<string>("PRAGMA journal_mode;"));
+        Assert.Equal(1L, await QueryScalarAsync<long>("PRAGMA user_version;"));
+        Assert.Equal(4L, await QueryScalarAsync<long>(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('users', 'conversations', 'messages', 'feedback');"));
+    }
+
+    [Fact]
+    public async Task Saving_a_message_twice_leaves_exactly_one_row()
+    {
+        var conversation = await CreateConversationAsync();
+        var message = NewMessage(conversation.Id, DateTimeOffset.UnixEpoch);
+
+        await Store.SaveMessageAsync(message, Ct);
+        await Store.SaveMessageAsync(message with { Text = "final" }, Ct);
+
+        Assert.Equal(1L, await QueryScalarAsync<long>($"SELECT COUNT(*) FROM messages WHERE id = '{message.Id}';"));
+    }
+
+    [Fact]
+    public async Task Saving_feedback_twice_leaves_exactly_one_row()
+    {
+        var conversation = await CreateConversationAsync();
+        var message = NewMessage(conversation.Id, DateTimeOffset.UnixEpoch);
+        await Store.SaveMessageAsync(message, Ct);
+        var feedback = new MessageFeedback { MessageId = message.Id, UserId = "u", Rating = FeedbackRating.Up, CreatedAt = DateTimeOffset.UnixEpoch };
+
+        await Store.SaveFeedbackAsync(feedback, Ct);
+        await Store.SaveFeedbackAsync(feedback with { Rating = FeedbackRating.Down }, Ct);
+
+        Assert.Equal(1L, await QueryScalarAsync<long>($"SELECT COUNT(*) FROM feedback WHERE message_id = '{message.Id}';"));
+    }
+
+    [Fact]
+    public async Task Foreign_keys_reject_a_message_for_an_unknown_conversation_and_nothing_is_counted()
+    {
+        var message = NewMessage(NewId("conv"), DateTimeOffset.UnixEpoch);
+
+        var error = await Assert.ThrowsAsync<SqliteException>(() => Store.SaveMessageAsync(message, Ct));
+
+        Assert.Equal(19, error.SqliteErrorCode); // SQLITE_CONSTRAINT
+        Assert.Null(await Store.GetMessageAsync(message.Id, Ct));
+    }
+
+    [Fact]
+    public async Task Times_are_stored_as_sortable_UTC_text()
+    {
+        var conversation = await CreateConversationAsync();
+        var message = NewMessage(conversation.Id, new DateTimeOffset(2025, 1, 2, 3, 4, 5, 6, TimeSpan.FromHours(2)));
+
+        await Store.SaveMessageAsync(message, Ct);
+
+        Assert.Equal("2025-01-02T01:04:05.0060000Z",
+            await QueryScalarAsync<string>($"SELECT created_at FROM messages WHERE id = '{message.Id}';"));
+    }
+
+    [Fact]
+    public async Task Concurrent_writers_on_separate_store_instances_all_land()
+    {
+        // Two instances stand in for two app processes sharing the file: the busy timeout must serialise them.
+        var other = await OpenStoreAsync();
+        var conversation = await CreateConversationAsync();
+        var messages = Enumerable.Range(0, 20)
+            .Select(i => NewMessage(conversation.Id, DateTimeOffset.UnixEpoch.AddMilliseconds(i)))
+            .ToList();
+
+        await Task.WhenAll(messages.Select((m, i) => Task.Run(() => (i % 2 == 0 ? Store : other).SaveMessageAsync(m, Ct))));
+
+        Assert.Equal(20, (await Store.GetConversationAsync(conversation.Id, Ct))!.MessageCount);
+        Assert.Equal(20L, await QueryScalarAsync<long>($"SELECT COUNT(*) FROM messages WHERE conversation_id = '{conversation.Id}';"));
+    }
+}
