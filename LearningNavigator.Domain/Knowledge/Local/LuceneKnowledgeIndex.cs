@@ -52,6 +52,7 @@ public sealed class LuceneKnowledgeIndex : IKnowledgeIndex, IKnowledgeRetriever,
 
     private readonly LuceneDirectory _directory;
     private readonly Analyzer _analyzer;
+    private readonly Dictionary<string, Analyzer> _fieldAnalyzers = BuildFieldAnalyzers();
     private readonly IndexWriter _writer;
     private readonly SearcherManager _searcherManager;
     private readonly System.Threading.Lock _writeLock = new();
@@ -62,9 +63,7 @@ public sealed class LuceneKnowledgeIndex : IKnowledgeIndex, IKnowledgeRetriever,
         var path = options.Value.IndexPath;
         System.IO.Directory.CreateDirectory(path);
         _directory = FSDirectory.Open(path);
-        _analyzer = new PerFieldAnalyzerWrapper(
-            new StandardAnalyzer(Version),
-            BuildFieldAnalyzers());
+        _analyzer = new PerFieldAnalyzerWrapper(new StandardAnalyzer(Version), _fieldAnalyzers);
         var config = new IndexWriterConfig(Version, _analyzer)
         {
             OpenMode = OpenMode.CREATE_OR_APPEND,
@@ -183,6 +182,12 @@ public sealed class LuceneKnowledgeIndex : IKnowledgeIndex, IKnowledgeRetriever,
             _searcherManager.Dispose();
             _writer.Dispose();
             _analyzer.Dispose();
+            // The wrapper does not own the per-field analysers; each holds per-thread token stream caches.
+            foreach (var analyzer in _fieldAnalyzers.Values.Distinct())
+            {
+                analyzer.Dispose();
+            }
+
             _directory.Dispose();
         }
     }
