@@ -1,0 +1,28 @@
+namespace LearningNavigator.Generation;
+
+/// <summary>Which model writes answers (section "Generation").</summary>
+public sealed class GenerationOptions
+{
+    public const string SectionName = "Generation";
+    public const string ExtractiveProvider = "Extractive";
+    public const string OpenAICompatibleProvider = "OpenAICompatible";
+
+    public static IReadOnlyList<string> Providers { get; } = [ExtractiveProvider, OpenAICompatibleProvider];
+
+    /// <summary>"Extractive" (offline, the default) or "OpenAICompatible".</summary>
+    public string Provider { get; set; } = ExtractiveProvider;
+}
+
+/// <summary>Any server speaking OpenAI's chat-completions API (section "Generation:OpenAICompatible").</summary>
+public sealed class OpenAICompatibleOptions
+{
+    public const string SectionName = "Generation:OpenAICompatible";
+
+    /// <summary>Base address including the version path, for example http://localhost:11434/v1.</summary>
+    public Uri? Endpoint { get; set; }
+
+    public string? Model { get; set; }
+
+    /// <summary>Optional: local servers usually accept any key.</summary>
+    public string? ApiKey { get; set; }
+}

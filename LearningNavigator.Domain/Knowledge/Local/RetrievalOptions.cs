@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace LearningNavigator.Knowledge.Local;
+
+/// <summary>Which retriever answers questions and how many passages it returns (section "Retrieval").</summary>
+public sealed class RetrievalOptions
+{
+    public const string SectionName = "Retrieval";
+    public const string LocalProvider = "Local";
+
+    [Required(ErrorMessage = "Retrieval:Provider is required.")]
+    [AllowedValues(LocalProvider, ErrorMessage = "Retrieval:Provider must be 'Local'.")]
+    public string Provider { get; set; } = LocalProvider;
+
+    [Range(1, 50, ErrorMessage = "Retrieval:TopK must be between 1 and 50.")]
+    public int TopK { get; set; } = 5;
+}
