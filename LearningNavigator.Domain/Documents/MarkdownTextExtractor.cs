@@ -51,6 +51,9 @@ public sealed class MarkdownTextExtractor : IDocumentTextExtractor
     {
         switch (block)
         {
+            // Front matter is a CodeBlock to Markdig, so this must come before the CodeBlock case.
+            case YamlFrontMatterBlock or HtmlBlock or ThematicBreakBlock or LinkReferenceDefinitionGroup:
+                break;
             case ParagraphBlock paragraph:
                 builder.AddBlock(InlineText(paragraph.Inline));
                 break;
@@ -74,8 +77,6 @@ public sealed class MarkdownTextExtractor : IDocumentTextExtractor
                 break;
             case CodeBlock code:
                 builder.AddBlock(code.Lines.ToString());
-                break;
-            case YamlFrontMatterBlock or HtmlBlock or ThematicBreakBlock or LinkReferenceDefinitionGroup:
                 break;
             case ContainerBlock container:
                 foreach (var child in container)
