@@ -1,5 +1,31 @@
+using LearningNavigator;
+using LearningNavigator.Web;
+using LearningNavigator.Web.Auth;
+using LearningNavigator.Web.Components;
+
 var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddLearningNavigator(builder.Configuration, builder.Environment.ContentRootPath);
+builder.Services.AddLearningNavigatorWeb();
+builder.Services.AddLocalAccounts(builder.Configuration, builder.Environment.ContentRootPath);
+
 var app = builder.Build();
+
+if (!app.Environment.IsDevelopment())
+{
+    app.UseExceptionHandler("/error", createScopeForErrors: true);
+    app.UseHsts();
+}
+
+app.UseAntiforgery();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapStaticAssets();
+app.MapLocalAccountEndpoints();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+
 app.Run();
 
+/// <summary>Entry point type, public so integration tests can host the app.</summary>
 public partial class Program;

@@ -1,0 +1,263 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text;
+using LearningNavigator.Conversations;
+using LearningNavigator.Documents;
+using LearningNavigator.Generation;
+using LearningNavigator.Knowledge;
+using LearningNavigator.Knowledge.Local;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace LearningNavigator.Chat;
+
+/// <summary>
+/// The heart of the product: validate → guard → retrieve → prompt → generate → cite → persist.
+/// The page only renders the events; every entry point gets the same rules.
+/// </summary>
+public sealed partial class AnswerPipeline(
+    IKnowledgeRetriever retriever,
+    IChatClient chatClient,
+    IConversationStore store,
+    IOptions<ChatPipelineOptions> options,
+    IOptions<RetrievalOptions> retrievalOptions,
+    TimeProvider time,
+    ILogger<AnswerPipeline> logger)
+{
+    private const int TitleLength = 60;
+
+    public async IAsyncEnumerable<AnswerEvent> AskAsync(
+        AskRequest request,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (ChatInput.Validate(request.Text) is { } problem)
+        {
+            throw new InvalidQuestionException(problem);
+        }
+
+        if (!AppRoles.IsKnown(request.Role))
+        {
+            throw new ArgumentException($"Unknown role '{request.Role}'.", nameof(request));
+        }
+
+        var question = request.Text.Trim();
+        var language = QuestionLanguage(question, request.Language);
+        var conversation = await EnsureConversationAsync(request, question, cancellationToken);
+        var history = await store.GetMessagesAsync(conversation.Id, cancellationToken);
+
+        // The question is stored before any model runs: whatever fails later, it is not lost.
+        var userMessage = new StoredMessage
+        {
+            Id = request.UserMessageId ?? NewId(),
+            ConversationId = conversation.Id,
+            Author = MessageAuthor.User,
+            Text = question,
+            CreatedAt = time.GetUtcNow(),
+            Language = language,
+        };
+        await store.SaveMessageAsync(userMessage, cancellationToken);
+        var assistantId = request.AssistantMessageId ?? NewId();
+        yield return new QuestionAccepted(conversation, userMessage, assistantId);
+
+        var started = Stopwatch.GetTimestamp();
+        var passages = await RetrieveAsync(question, request.Role, language, cancellationToken);
+        yield return new PassagesRetrieved(passages);
+
+        var answer = new StringBuilder();
+        if (CrisisGuardrail.IsCrisis(question))
+        {
+            Log.CrisisLanguage(logger, conversation.Id);
+            var resources = CrisisGuardrail.ResourcesMarkdown(language);
+            answer.Append(resources);
+            yield return new AnswerDelta(resources);
+        }
+
+        var messages = BuildPrompt(request.Role, passages, history, question);
+        var chatOptions = new ChatOptions
+        {
+            MaxOutputTokens = options.Value.MaxOutputTokens,
+            Temperature = options.Value.Temperature,
+        }.WithPassages(passages);
+
+        long? firstTokenAt = null;
+        string? model = null;
+        UsageDetails? usage = null;
+        var interrupted = false;
+        Exception? failure = null;
+
+        await using (var stream = chatClient.GetStreamingResponseAsync(messages, chatOptions, cancellationToken).GetAsyncEnumerator(cancellationToken))
+        {
+            while (true)
+            {
+                ChatResponseUpdate update;
+                try
+                {
+                    if (!await stream.MoveNextAsync())
+                    {
+                        break;
+                    }
+
+                    update = stream.Current;
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    interrupted = true;
+                    break;
+                }
+                catch (Exception ex)
+                {
+                    interrupted = true;
+                    failure = ex;
+                    break;
+                }
+
+                model ??= update.ModelId;
+                foreach (var content in update.Contents.OfType<UsageContent>())
+                {
+                    usage = content.Details;
+                }
+
+                var text = update.Text;
+                if (string.IsNullOrEmpty(text))
+                {
+                    continue;
+                }
+
+                firstTokenAt ??= Stopwatch.GetTimestamp();
+                answer.Append(text);
+                yield return new AnswerDelta(text);
+            }
+        }
+
+        var answerText = answer.ToString();
+        var citations = CitationBuilder.Build(answerText, passages);
+        var assistantMessage = new StoredMessage
+        {
+            Id = assistantId,
+            ConversationId = conversation.Id,
+            Author = MessageAuthor.Assistant,
+            Text = answerText,
+            CreatedAt = time.GetUtcNow(),
+            Language = language,
+            Citations = citations,
+            Model = model,
+            InputTokens = (int?)usage?.InputTokenCount,
+            OutputTokens = (int?)usage?.OutputTokenCount,
+            LatencyMs = (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+            TimeToFirstTokenMs = firstTokenAt is { } first ? (int)Stopwatch.GetElapsedTime(started, first).TotalMilliseconds : null,
+            LowConfidence = citations.Count == 0,
+            Interrupted = interrupted,
+        };
+
+        // Saved even when the reader went away: a partial answer is still part of the record.
+        await store.SaveMessageAsync(assistantMessage, CancellationToken.None);
+        if (failure is not null)
+        {
+            Log.GenerationFailed(logger, failure, conversation.Id);
+            throw new AnswerGenerationException(assistantMessage, failure);
+        }
+
+        yield return new AnswerCompleted(assistantMessage);
+    }
+
+    private async Task<Conversation> EnsureConversationAsync(AskRequest request, string question, CancellationToken cancellationToken)
+    {
+        var existing = await store.GetConversationAsync(request.ConversationId, cancellationToken);
+        if (existing is not null)
+        {
+            return existing.UserId == request.UserId
+                ? existing
+                : throw new ConversationAccessDeniedException(request.ConversationId);
+        }
+
+        var now = time.GetUtcNow();
+        var conversation = new Conversation
+        {
+            Id = request.ConversationId,
+            UserId = request.UserId,
+            Title = TitleFrom(question),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        await store.CreateConversationAsync(conversation, cancellationToken);
+        return conversation;
+    }
+
+    private async Task<IReadOnlyList<RetrievedPassage>> RetrieveAsync(string question, string role, string language, CancellationToken cancellationToken)
+    {
+        var topK = retrievalOptions.Value.TopK;
+        var sameLanguage = await retriever.RetrieveAsync(
+            new RetrievalRequest { Query = question, Role = role, Language = language, TopK = topK }, cancellationToken);
+        return sameLanguage.Count > 0
+            ? sameLanguage
+            : await retriever.RetrieveAsync(new RetrievalRequest { Query = question, Role = role, TopK = topK }, cancellationToken);
+    }
+
+    private List<ChatMessage> BuildPrompt(string role, IReadOnlyList<RetrievedPassage> passages, IReadOnlyList<StoredMessage> history, string question)
+    {
+        var sources = new StringBuilder("Sources:\n");
+        for (var i = 0; i < passages.Count; i++)
+        {
+            var passage = passages[i];
+            sources.Append('[').Append(i + 1).Append("] ").Append(passage.Title);
+            if (passage.Location.Length > 0)
+            {
+                sources.Append(" (").Append(passage.Location).Append(')');
+            }
+
+            sources.Append('\n').Append(passage.Text).Append("\n\n");
+        }
+
+        var messages = new List<ChatMessage>
+        {
+            new(ChatRole.System, RolePrompts.For(role)),
+            new(ChatRole.System, passages.Count == 0 ? "Sources: none were found for this question." : sources.ToString()),
+        };
+        foreach (var earlier in history.TakeLast(options.Value.HistoryMessages))
+        {
+            messages.Add(new(earlier.Author == MessageAuthor.User ? ChatRole.User : ChatRole.Assistant, earlier.Text));
+        }
+
+        messages.Add(new(ChatRole.User, question));
+        return messages;
+    }
+
+    private static string QuestionLanguage(string question, string interfaceLanguage)
+    {
+        // A one-word question says little about its language; trust the interface then.
+        return question.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length < 3
+            ? interfaceLanguage
+            : LanguageDetector.Detect(question);
+    }
+
+    private static string TitleFrom(string question)
+    {
+        var flat = string.Join(' ', question.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        if (flat.Length <= TitleLength)
+        {
+            return flat;
+        }
+
+        var cut = flat.LastIndexOf(' ', TitleLength);
+        return string.Concat(flat.AsSpan(0, cut > 20 ? cut : TitleLength), "…");
+    }
+
+    private static string NewId() => Guid.CreateVersion7().ToString("N");
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "Crisis language detected in conversation {ConversationId}; resources shown first")]
+        public static partial void CrisisLanguage(ILogger logger, string conversationId);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Generation failed in conversation {ConversationId}; the partial answer was kept")]
+        public static partial void GenerationFailed(ILogger logger, Exception exception, string conversationId);
+    }
+}
+
+/// <summary>The model failed mid-answer. What had streamed is stored as <see cref="PartialAnswer"/>.</summary>
+public sealed class AnswerGenerationException(StoredMessage partialAnswer, Exception inner)
+    : Exception("The answer could not be completed.", inner)
+{
+    public StoredMessage PartialAnswer { get; } = partialAnswer;
+}

@@ -1,0 +1,41 @@
+using LearningNavigator.Chat;
+using LearningNavigator.Configuration;
+using LearningNavigator.Conversations;
+using LearningNavigator.Conversations.Sqlite;
+using LearningNavigator.Documents;
+using LearningNavigator.Generation;
+using LearningNavigator.Knowledge.Local;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LearningNavigator;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>
+    /// The one place that wires the product. Which implementations run (embedded or AWS) is decided by
+    /// configuration alone; every options class is validated at start so a wrong key fails loudly.
+    /// </summary>
+    public static IServiceCollection AddLearningNavigator(this IServiceCollection services, IConfiguration configuration, string contentRoot)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddConversationStore(configuration);
+        services.AddDocumentIngestion(configuration);
+        services.AddLocalKnowledgeIndex(configuration);
+        services.AddGeneration(configuration);
+
+        services.AddOptions<ChatPipelineOptions>()
+            .Bind(configuration.GetSection(ChatPipelineOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<AnswerPipeline>();
+
+        services.PostConfigure<SqliteStorageOptions>(o => o.DatabasePath = DataPaths.Resolve(contentRoot, o.DatabasePath));
+        services.PostConfigure<LocalIndexOptions>(o => o.IndexPath = DataPaths.Resolve(contentRoot, o.IndexPath));
+        services.PostConfigure<LibraryOptions>(o => o.Path = DataPaths.Resolve(contentRoot, o.Path));
+
+        services.AddSingleton<LibraryStartup>();
+        services.AddHostedService(provider => provider.GetRequiredService<LibraryStartup>());
+        return services;
+    }
+}

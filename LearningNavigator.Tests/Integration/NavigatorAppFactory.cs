@@ -1,0 +1,43 @@
+using LearningNavigator.Tests.TestSupport;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+
+namespace LearningNavigator.Tests.Integration;
+
+/// <summary>
+/// The real app on the embedded default, with its data in a temp folder. The sample library is the one
+/// the app ships. <paramref name="dataDirectory"/> lets two hosts share data (a restart).
+/// </summary>
+public class NavigatorAppFactory(string? dataDirectory = null, TimeSpan? wordDelay = null) : WebApplicationFactory<Program>
+{
+    public const string Password = "Test-Password-123!";
+
+    private readonly TempDirectory? ownedData = dataDirectory is null ? new TempDirectory("ln-app") : null;
+
+    public string DataDirectory => dataDirectory ?? ownedData!.Path;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Demo:Password"] = Password,
+            ["Accounts:DatabasePath"] = Path.Combine(DataDirectory, "accounts.db"),
+            ["Storage:Sqlite:DatabasePath"] = Path.Combine(DataDirectory, "navigator.db"),
+            ["Retrieval:Local:IndexPath"] = Path.Combine(DataDirectory, "index"),
+            ["Generation:Extractive:WordDelay"] = (wordDelay ?? TimeSpan.Zero).ToString("c"),
+        }));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            SqliteConnection.ClearAllPools();
+            ownedData?.Dispose();
+        }
+    }
+}

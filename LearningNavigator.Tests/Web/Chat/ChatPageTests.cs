@@ -1,0 +1,115 @@
+using System.Security.Claims;
+using Bunit;
+using LearningNavigator.Conversations;
+using LearningNavigator.Tests.TestSupport;
+using LearningNavigator.Web.Components.Pages.Chat;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using MudBlazor.Services;
+
+namespace LearningNavigator.Tests.Web.Chat;
+
+/// <summary>The chat page over the real domain: sample library, Lucene index, extractive answerer, SQLite.</summary>
+public sealed class ChatPageTests : BunitContext, IAsyncLifetime
+{
+    private const string UserId = "user-instructor";
+    private readonly TempDirectory data = new("ln-bunit");
+
+    public ChatPageTests()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        Services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Library:Path"] = Path.Combine(AppContext.BaseDirectory, "SampleLibrary"),
+            ["Storage:Sqlite:DatabasePath"] = data.Combine("navigator.db"),
+            ["Retrieval:Local:IndexPath"] = data.Combine("index"),
+            ["Generation:Extractive:WordDelay"] = "00:00:00",
+        }).Build();
+        Services.AddLearningNavigator(configuration, data.Path);
+        var auth = AddAuthorization();
+        auth.SetAuthorized("instructor@example.org");
+        auth.SetRoles(AppRoles.Instructor);
+        auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, UserId));
+    }
+
+    public async Task InitializeAsync() => await Services.GetRequiredService<LibraryStartup>().StartAsync(CancellationToken.None);
+
+    Task IAsyncLifetime.DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        data.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public void Empty_chat_greets_the_role_and_offers_suggested_questions()
+    {
+        var page = Render<ChatPage>();
+
+        Assert.Contains("courses, scheduling, invoicing", page.Find("[data-testid=chat-welcome]").TextContent, StringComparison.Ordinal);
+        Assert.InRange(page.FindAll("[data-testid=suggested-question]").Count, 3, 4);
+    }
+
+    [Fact]
+    public async Task Asking_streams_an_answer_whose_citation_chip_opens_the_passage_panel()
+    {
+        var page = Render<ChatPage>();
+
+        await AskAsync(page, "What are the steps of the ALGEE action plan?");
+        page.FindAll("[data-testid=citation]")[0].Click();
+
+        var panel = page.Find("[data-testid=citation-panel]");
+        Assert.Contains("ALGEE", panel.TextContent, StringComparison.Ordinal);
+        Assert.NotEmpty(page.Find("[data-testid=citation-quote]").TextContent);
+        page.Find("[data-testid=citation-close]").Click();
+        Assert.Empty(page.FindAll("[data-testid=citation-panel]"));
+    }
+
+    [Fact]
+    public async Task Feedback_buttons_save_the_rating_and_comment_in_the_store()
+    {
+        var page = Render<ChatPage>();
+        await AskAsync(page, "How do I invoice for a course I taught?");
+        var messageId = page.Find("[data-testid=message-assistant]").GetAttribute("data-message-id")!;
+        var store = Services.GetRequiredService<IConversationStore>();
+
+        page.Find("[data-testid=feedback-up]").Click();
+        page.WaitForAssertion(() => Assert.Equal(FeedbackRating.Up, store.GetFeedbackAsync(messageId, UserId, CancellationToken.None).Result?.Rating));
+        page.Find("[data-testid=feedback-down]").Click();
+        page.Find("[data-testid=feedback-comment]").Input("It missed the deadline.");
+        page.Find("[data-testid=feedback-submit]").Click();
+
+        page.WaitForAssertion(() =>
+        {
+            var saved = store.GetFeedbackAsync(messageId, UserId, CancellationToken.None).Result;
+            Assert.Equal(FeedbackRating.Down, saved?.Rating);
+            Assert.Equal("It missed the deadline.", saved?.Comment);
+        });
+        Assert.Equal("true", page.Find("[data-testid=feedback-down]").GetAttribute("aria-pressed"));
+    }
+
+    [Fact]
+    public async Task A_new_conversation_appears_in_the_sidebar_after_the_first_answer()
+    {
+        var page = Render<ChatPage>();
+
+        await AskAsync(page, "How do I order participant manuals?");
+
+        page.WaitForAssertion(() => Assert.Contains("How do I order participant manuals?", page.Find("[data-testid=conversation-item]").TextContent, StringComparison.Ordinal));
+    }
+
+    private static async Task AskAsync(IRenderedComponent<ChatPage> page, string question)
+    {
+        page.Find("[data-testid=chat-input]").Input(question);
+        await page.Find("form").SubmitAsync();
+        page.WaitForAssertion(
+            () => Assert.Equal("false", page.Find("[data-testid=message-assistant]").GetAttribute("data-streaming")),
+            TimeSpan.FromSeconds(20));
+    }
+}

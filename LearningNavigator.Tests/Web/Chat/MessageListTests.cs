@@ -1,0 +1,101 @@
+using Bunit;
+using LearningNavigator.Conversations;
+using LearningNavigator.Web.Components.Pages.Chat;
+using MudBlazor.Services;
+
+namespace LearningNavigator.Tests.Web.Chat;
+
+public sealed class MessageListTests : BunitContext
+{
+    public MessageListTests()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+    }
+
+    [Fact]
+    public void Streaming_tokens_re_render_only_the_message_being_written()
+    {
+        var question = Finished("q1", MessageAuthor.User, "What is ALGEE?");
+        var earlier = Finished("a1", MessageAuthor.Assistant, "ALGEE is a five-step plan [1].");
+        var streaming = ChatMessageModel.Streaming("a2");
+        var list = Render<MessageList>(p => p.Add(x => x.Messages, new List<ChatMessageModel> { question, earlier, streaming }));
+        var views = list.FindComponents<ChatMessageView>();
+        var rendersBefore = views.Select(v => v.RenderCount).ToArray();
+
+        for (var i = 0; i < 50; i++)
+        {
+            streaming.Append($"word{i} ");
+        }
+
+        list.WaitForAssertion(() => Assert.Contains("word49", views[2].Markup, StringComparison.Ordinal));
+        Assert.Equal(rendersBefore[0], views[0].RenderCount);
+        Assert.Equal(rendersBefore[1], views[1].RenderCount);
+        Assert.True(views[2].RenderCount > rendersBefore[2]);
+        Assert.Equal("true", views[2].Find("[data-testid=message-assistant]").GetAttribute("data-streaming"));
+    }
+
+    [Fact]
+    public void Adding_a_message_does_not_re_render_the_finished_ones()
+    {
+        var messages = new List<ChatMessageModel> { Finished("q1", MessageAuthor.User, "Hello?"), Finished("a1", MessageAuthor.Assistant, "Hi [1].") };
+        var list = Render<MessageList>(p => p.Add(x => x.Messages, messages));
+        var first = list.FindComponents<ChatMessageView>()[1];
+        var renders = first.RenderCount;
+
+        messages.Add(Finished("q2", MessageAuthor.User, "Another question"));
+        list.Render(p => p.Add(x => x.Messages, messages));
+
+        Assert.Equal(3, list.FindComponents<ChatMessageView>().Count);
+        Assert.Equal(renders, first.RenderCount);
+    }
+
+    [Fact]
+    public void Finished_answer_renders_markdown_sanitised_with_citation_chips()
+    {
+        var answer = Finished("a1", MessageAuthor.Assistant, "**Assess** for risk [1].\n\n<script>alert(1)</script>", [Citation(1, "The ALGEE Action Plan")]);
+        var list = Render<MessageList>(p => p.Add(x => x.Messages, new List<ChatMessageModel> { answer }));
+
+        Assert.NotNull(list.Find("strong"));
+        Assert.DoesNotContain("<script", list.Markup, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("The ALGEE Action Plan", list.Find("[data-testid=citation]").GetAttribute("title"));
+        Assert.Equal("false", list.Find("[data-testid=message-assistant]").GetAttribute("data-streaming"));
+    }
+
+    [Fact]
+    public void Clicking_a_citation_chip_reports_that_citation()
+    {
+        Citation? opened = null;
+        var citation = Citation(2, "Invoicing Guide");
+        var answer = Finished("a1", MessageAuthor.Assistant, "Invoices are due in 30 days [2].", [citation]);
+        var list = Render<MessageList>(p => p
+            .Add(x => x.Messages, new List<ChatMessageModel> { answer })
+            .Add(x => x.OnCitation, c => opened = c));
+
+        list.Find("[data-testid=citation]").Click();
+
+        Assert.Equal(citation, opened);
+    }
+
+    internal static Citation Citation(int number, string title) => new()
+    {
+        Number = number,
+        ChunkId = $"doc#{number}",
+        DocumentId = "doc",
+        Title = title,
+        Location = "Steps",
+        PassageText = "Before. The quoted sentence. After.",
+        Quote = "The quoted sentence.",
+    };
+
+    private static ChatMessageModel Finished(string id, MessageAuthor author, string text, IReadOnlyList<Citation>? citations = null) =>
+        ChatMessageModel.FromStored(new StoredMessage
+        {
+            Id = id,
+            ConversationId = "c1",
+            Author = author,
+            Text = text,
+            CreatedAt = DateTimeOffset.UtcNow,
+            Citations = citations ?? [],
+        });
+}

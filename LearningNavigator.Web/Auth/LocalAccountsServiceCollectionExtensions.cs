@@ -1,0 +1,76 @@
+using LearningNavigator.Configuration;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace LearningNavigator.Web.Auth;
+
+public static class LocalAccountsServiceCollectionExtensions
+{
+    /// <summary>Local accounts (ASP.NET Core Identity on SQLite) with the seeded demo users: the embedded default.</summary>
+    public static IServiceCollection AddLocalAccounts(this IServiceCollection services, IConfiguration configuration, string contentRoot)
+    {
+        services.AddOptions<AccountsOptions>()
+            .Bind(configuration.GetSection(AccountsOptions.SectionName))
+            .ValidateDataAnnotations()
+            .PostConfigure(o => o.DatabasePath = DataPaths.Resolve(contentRoot, o.DatabasePath))
+            .ValidateOnStart();
+        services.AddOptions<DemoAccountsOptions>()
+            .Bind(configuration.GetSection(DemoAccountsOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.AddDbContext<AccountsDbContext>((provider, options) =>
+        {
+            var path = provider.GetRequiredService<IOptions<AccountsOptions>>().Value.DatabasePath;
+            options.UseSqlite($"Data Source={path}");
+        });
+
+        services.AddCascadingAuthenticationState();
+        services.AddAuthentication(options =>
+            {
+                options.DefaultScheme = IdentityConstants.ApplicationScheme;
+                options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+            })
+            .AddIdentityCookies();
+        services.ConfigureApplicationCookie(options =>
+        {
+            options.LoginPath = "/account/login";
+            options.LogoutPath = "/account/logout";
+            options.AccessDeniedPath = "/account/denied";
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Lax;
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Admin, policy => policy.RequireRole(AppRoles.Admin));
+
+        services.AddIdentityCore<ApplicationUser>(options =>
+            {
+                options.User.RequireUniqueEmail = true;
+                options.Lockout.MaxFailedAccessAttempts = 10;
+            })
+            .AddEntityFrameworkStores<AccountsDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+
+        services.AddHostedService<DemoAccountSeeder>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapLocalAccountEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/account/logout", async (HttpContext context, SignInManager<ApplicationUser> signIn) =>
+        {
+            await signIn.SignOutAsync();
+            return TypedResults.LocalRedirect("~/account/login");
+        });
+        return endpoints;
+    }
+}
+
+public static class Policies
+{
+    public const string Admin = "admin-only";
+}

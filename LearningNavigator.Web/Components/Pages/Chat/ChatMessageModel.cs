@@ -1,0 +1,77 @@
+using LearningNavigator.Chat;
+using LearningNavigator.Conversations;
+
+namespace LearningNavigator.Web.Components.Pages.Chat;
+
+/// <summary>
+/// UI state of one message. While it streams, it raises <see cref="Changed"/> so that only its own view
+/// re-renders; <see cref="Version"/> lets the view skip renders its parent would otherwise cause.
+/// </summary>
+public sealed class ChatMessageModel
+{
+    private string? html;
+
+    public required string Id { get; init; }
+    public required MessageAuthor Author { get; init; }
+    public StreamingText Text { get; } = new();
+    public bool IsStreaming { get; private set; }
+    public IReadOnlyList<Citation> Citations { get; private set; } = [];
+    public bool LowConfidence { get; private set; }
+    public bool Interrupted { get; private set; }
+    public FeedbackRating? Rating { get; set; }
+    public string? FeedbackComment { get; set; }
+    public int Version { get; private set; }
+
+    /// <summary>Rendered once, when the text is final: Markdown is never re-parsed per token.</summary>
+    public string Html => html ??= AnswerHtml.Render(Text.ToString());
+
+    public event Action? Changed;
+
+    public static ChatMessageModel FromStored(StoredMessage stored, MessageFeedback? feedback = null)
+    {
+        var model = new ChatMessageModel { Id = stored.Id, Author = stored.Author };
+        model.Text.Append(stored.Text);
+        model.Complete(stored);
+        model.Rating = feedback?.Rating;
+        model.FeedbackComment = feedback?.Comment;
+        return model;
+    }
+
+    public static ChatMessageModel Streaming(string id)
+    {
+        var model = new ChatMessageModel { Id = id, Author = MessageAuthor.Assistant };
+        model.IsStreaming = true;
+        return model;
+    }
+
+    public void Append(string delta)
+    {
+        Text.Append(delta);
+        Touch();
+    }
+
+    public void Complete(StoredMessage stored)
+    {
+        IsStreaming = false;
+        Citations = stored.Citations;
+        LowConfidence = stored.LowConfidence && stored.Author == MessageAuthor.Assistant;
+        Interrupted = stored.Interrupted;
+        html = null;
+        Touch();
+    }
+
+    /// <summary>The stream ended without a stored message (for example the model failed before any text).</summary>
+    public void Abort()
+    {
+        IsStreaming = false;
+        Interrupted = true;
+        html = null;
+        Touch();
+    }
+
+    public void Touch()
+    {
+        Version++;
+        Changed?.Invoke();
+    }
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs what the tests need, builds, runs every test and ends with one line: "N passed, N failed[, N skipped]".
+set -uo pipefail
+cd "$(dirname "$0")"
+
+log() { printf '\n==> %s\n' "$*" >&2; }
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# Debian's Chromium drives the end-to-end tests; Playwright never downloads a browser of its own.
+if [ ! -x /usr/bin/chromium ]; then
+  log "Installing Chromium from Debian packages"
+  as_root apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >&2 || {
+    echo "Could not install chromium; end-to-end tests will fail." >&2
+  }
+fi
+export LN_CHROMIUM_PATH=/usr/bin/chromium
+
+log "Restoring and building (Release: warnings are errors)"
+if ! dotnet build LearningNavigator.sln -c Release -nologo -clp:ErrorsOnly >&2; then
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+results="$(pwd)/TestResults"
+rm -rf "$results"
+log "Running tests"
+dotnet test LearningNavigator.sln -c Release --no-build -nologo \
+  --logger "trx;LogFilePrefix=results" --logger "console;verbosity=normal" \
+  --results-directory "$results" >&2
+status=$?
+
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  get() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+  total=$(get total); executed=$(get executed); p=$(get passed); f=$(get failed); e=$(get error); t=$(get timeout); a=$(get aborted)
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0} + ${a:-0}))
+  skipped=$((skipped + ${total:-0} - ${executed:-0}))
+done
+
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  failed=1   # the runner itself failed (crash, no results): never report green
+fi
+
+summary="$passed passed, $failed failed"
+[ "$skipped" -gt 0 ] && summary="$summary, $skipped skipped"
+echo "$summary"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
