@@ -22,6 +22,7 @@ internal static partial class ExtractiveAnswerComposer
     // is not diluted by weak ones that only share a common word.
     private const double RelativeFloor = 0.6;
     private const double DuplicateOverlap = 0.8;
+    private const double TitleWeight = 0.5;
     private const int MaxListItems = 12;
 
     private static readonly HashSet<string> SpanishCues = new(StringComparer.Ordinal)
@@ -78,10 +79,23 @@ internal static partial class ExtractiveAnswerComposer
         var candidates = new List<Unit>();
         for (var i = 0; i < passages.Count; i++)
         {
+            var headingWords = ContentWords.Of(passages[i].Heading ?? string.Empty, spanish);
+            var titleWords = ContentWords.Of(passages[i].Title, spanish);
             foreach (var unit in SplitIntoUnits(passages[i].Text, i, spanish))
             {
-                var matched = unit.Words.Count(questionWords.Contains);
-                unit.Relevance = (double)matched / questionWords.Count;
+                double matched = unit.Words.Count(questionWords.Contains);
+                if (unit.Items is not null)
+                {
+                    // A bare list ("1. Assess… 2. Listen…") is introduced by its heading ("The five steps") and
+                    // belongs to its document ("The ALGEE Action Plan"): without them the steps share no word
+                    // with "What are the steps of ALGEE?". The title counts half, as it covers every list.
+                    var context = questionWords.Where(w => !unit.Words.Contains(w)).ToList();
+                    var fromHeading = context.Count(headingWords.Contains);
+                    var fromTitle = context.Count(w => !headingWords.Contains(w) && titleWords.Contains(w));
+                    matched += fromHeading + (TitleWeight * fromTitle);
+                }
+
+                unit.Relevance = matched / questionWords.Count;
                 unit.Score = unit.Relevance + (RankBonus * (passages.Count - i) / passages.Count);
                 candidates.Add(unit);
             }

@@ -15,7 +15,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 {
     private IPlaywright? playwright;
 
-    public NavigatorAppFactory App { get; } = new(wordDelay: TimeSpan.FromMilliseconds(25));
+    public NavigatorAppFactory App { get; } = new(wordDelay: TimeSpan.FromMilliseconds(10));
 
     public string BaseUrl { get; private set; } = string.Empty;
 
@@ -29,6 +29,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         App.StartServer();
         BaseUrl = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
 
+        Assertions.SetDefaultExpectTimeout(20_000);
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

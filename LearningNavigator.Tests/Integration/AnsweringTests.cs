@@ -49,6 +49,18 @@ public sealed class AnsweringTests(NavigatorAppFixture app) : IClassFixture<Navi
     }
 
     [Fact]
+    public async Task The_algee_question_is_answered_with_the_five_steps_from_the_sample_library()
+    {
+        var events = await AskAsync(await UserIdAsync("instructor@example.org"), AppRoles.Instructor, Guid.NewGuid().ToString("N"), "What are the steps of the ALGEE action plan?");
+
+        var answer = Assert.IsType<AnswerCompleted>(events[^1]).AssistantMessage.Text;
+        foreach (var step in new[] { "Assess for risk of suicide or harm", "Listen nonjudgmentally", "Give reassurance and information", "Encourage appropriate professional help", "Encourage self-help" })
+        {
+            Assert.True(answer.Contains(step, StringComparison.Ordinal), $"Step '{step}' is missing from the answer:\n{answer}");
+        }
+    }
+
+    [Fact]
     public async Task Staff_get_the_staff_only_procedure_and_instructors_never_do()
     {
         const string question = "How do I process a refund for a cancelled course?";
