@@ -23,6 +23,8 @@ internal static partial class ExtractiveAnswerComposer
     private const double RelativeFloor = 0.6;
     private const double DuplicateOverlap = 0.8;
     private const double TitleWeight = 0.5;
+    // A section whose heading names what was asked ("The five steps" for "what are the steps") is the likely answer.
+    private const double HeadingBonus = 0.2;
     private const int MaxListItems = 12;
 
     private static readonly HashSet<string> SpanishCues = new(StringComparer.Ordinal)
@@ -96,7 +98,8 @@ internal static partial class ExtractiveAnswerComposer
                 }
 
                 unit.Relevance = matched / questionWords.Count;
-                unit.Score = unit.Relevance + (RankBonus * (passages.Count - i) / passages.Count);
+                unit.Score = unit.Relevance + (RankBonus * (passages.Count - i) / passages.Count)
+                    + (headingWords.Overlaps(questionWords) ? HeadingBonus : 0);
                 candidates.Add(unit);
             }
         }
@@ -109,6 +112,12 @@ internal static partial class ExtractiveAnswerComposer
             if (chosen.Count >= options.MaxSentences)
             {
                 break;
+            }
+
+            // One list is an answer; a second one is usually a neighbouring section that shares a word.
+            if (unit.Items is not null && chosen.Any(c => c.Items is not null))
+            {
+                continue;
             }
 
             if (!chosen.Any(c => IsNearDuplicate(c.Words, unit.Words)))
@@ -129,6 +138,23 @@ internal static partial class ExtractiveAnswerComposer
         List<string>? items = null;
         string? lead = null;
 
+        // PDF pages wrap sentences over several lines: a paragraph is every line up to a blank one or a list.
+        var paragraph = new StringBuilder();
+
+        void FlushParagraph()
+        {
+            foreach (var sentence in SentenceBoundaryRegex().Split(paragraph.ToString()))
+            {
+                var trimmed = sentence.Trim();
+                if (trimmed.Length > 0)
+                {
+                    units.Add(new Unit(passageIndex, position++, trimmed, null, null, ContentWords.Of(trimmed, spanish)));
+                }
+            }
+
+            paragraph.Clear();
+        }
+
         void FlushList()
         {
             if (items is { Count: > 0 })
@@ -146,6 +172,7 @@ internal static partial class ExtractiveAnswerComposer
             var line = rawLine.Trim();
             if (line.Length == 0)
             {
+                FlushParagraph();
                 FlushList();
                 continue;
             }
@@ -153,6 +180,7 @@ internal static partial class ExtractiveAnswerComposer
             var item = ListItemRegex().Match(line);
             if (item.Success)
             {
+                FlushParagraph();
                 if (items is null)
                 {
                     items = [];
@@ -173,16 +201,10 @@ internal static partial class ExtractiveAnswerComposer
             }
 
             FlushList();
-            foreach (var sentence in SentenceBoundaryRegex().Split(line))
-            {
-                var trimmed = sentence.Trim();
-                if (trimmed.Length > 0)
-                {
-                    units.Add(new Unit(passageIndex, position++, trimmed, null, null, ContentWords.Of(trimmed, spanish)));
-                }
-            }
+            paragraph.Append(paragraph.Length > 0 ? " " : string.Empty).Append(line);
         }
 
+        FlushParagraph();
         FlushList();
         return units;
     }

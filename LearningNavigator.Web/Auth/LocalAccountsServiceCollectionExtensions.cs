@@ -1,5 +1,5 @@
 using LearningNavigator.Configuration;
-using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -26,6 +26,13 @@ public static class LocalAccountsServiceCollectionExtensions
             var path = provider.GetRequiredService<IOptions<AccountsOptions>>().Value.DatabasePath;
             options.UseSqlite($"Data Source={path}");
         });
+
+        // Keys next to the accounts database, so sign-in cookies survive a restart of the app.
+        services.AddDataProtection()
+            .SetApplicationName("LearningNavigator")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(
+                Path.GetDirectoryName(DataPaths.Resolve(contentRoot, configuration[$"{AccountsOptions.SectionName}:DatabasePath"] ?? new AccountsOptions().DatabasePath))!,
+                "keys")));
 
         services.AddCascadingAuthenticationState();
         services.AddAuthentication(options =>

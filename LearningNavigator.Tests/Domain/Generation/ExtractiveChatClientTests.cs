@@ -266,4 +266,26 @@ public sealed class ExtractiveChatClientTests
         Assert.Empty(GroundingContext.GetPassages(null));
         Assert.Empty(GroundingContext.GetPassages(new ChatOptions()));
     }
+
+    [Fact]
+    public async Task A_bare_list_under_a_matching_heading_is_quoted_and_only_one_list_is_used()
+    {
+        var steps = Passage("plan#1", "en", "1. Assess for risk.\n2. Listen nonjudgmentally.\n3. Give reassurance.") with { Title = "The ALGEE Action Plan", Heading = "The five steps" };
+        var notes = Passage("plan#7", "en", "- Introduce ALGEE early.\n- Ask which ALGEE steps the group saw.") with { Title = "The ALGEE Action Plan", Heading = "Teaching notes" };
+
+        var answer = (await AskAsync("What are the steps of the ALGEE action plan?", notes, steps)).Text;
+
+        Assert.Contains("- Listen nonjudgmentally [2].", answer, StringComparison.Ordinal);
+        Assert.DoesNotContain("Introduce ALGEE early", answer, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Lines_wrapped_inside_a_paragraph_are_quoted_as_whole_sentences()
+    {
+        var page = Passage("formats#2", "en", "A virtual course allows at most 20 participants, and a course with\nmore than 15 participants needs a co-instructor.\n\nBlended courses mix both.");
+
+        var answer = (await AskAsync("How many participants can a virtual course have?", page)).Text;
+
+        Assert.Contains("A virtual course allows at most 20 participants, and a course with more than 15 participants needs a co-instructor [1].", answer, StringComparison.Ordinal);
+    }
 }
