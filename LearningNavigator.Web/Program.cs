@@ -1,9 +1,11 @@
 using LearningNavigator;
+using LearningNavigator.Configuration;
 using LearningNavigator.Web;
 using LearningNavigator.Web.Auth;
 using LearningNavigator.Web.Components;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddLearningNavigatorEnvironment();
 
 builder.Services.AddLearningNavigator(builder.Configuration, builder.Environment.ContentRootPath);
 builder.Services.AddLearningNavigatorWeb();

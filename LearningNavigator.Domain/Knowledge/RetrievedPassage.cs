@@ -24,8 +24,11 @@ public sealed record RetrievedPassage
     public int StartOffset { get; init; }
     public int EndOffset { get; init; }
 
-    /// <summary>"p. 3 · Heading", "Heading" or "p. 3": where in the document the passage sits.</summary>
-    public string Location => (Page, Heading) switch
+    /// <summary>
+    /// "p. 3 · Heading", "Heading" or "p. 3": where in the document the passage sits. A heading that only
+    /// repeats the title says nothing about where, so it is left out.
+    /// </summary>
+    public string Location => (Page, string.Equals(Heading, Title, StringComparison.OrdinalIgnoreCase) ? null : Heading) switch
     {
         (int page, string heading) when heading.Length > 0 => $"p. {page} · {heading}",
         (int page, _) => $"p. {page}",
