@@ -53,6 +53,12 @@ public sealed record StoredMessage
     public string? Model { get; init; }
     public int? InputTokens { get; init; }
     public int? OutputTokens { get; init; }
+    /// <summary>Prompt tokens served from the provider's prompt cache.</summary>
+    public int? CacheReadTokens { get; init; }
+    /// <summary>Prompt tokens written to the provider's prompt cache.</summary>
+    public int? CacheWriteTokens { get; init; }
+    /// <summary>From the configured price table; null when the model has no price.</summary>
+    public decimal? EstimatedCostUsd { get; init; }
     public int? LatencyMs { get; init; }
     public int? TimeToFirstTokenMs { get; init; }
     /// <summary>No retrieved passage was good enough: the answer says so and offers a person.</summary>

@@ -209,6 +209,9 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
             message.Model,
             message.InputTokens,
             message.OutputTokens,
+            message.CacheReadTokens,
+            message.CacheWriteTokens,
+            EstimatedCostUsd = message.EstimatedCostUsd is { } cost ? (double?)cost : null,
             message.LatencyMs,
             message.TimeToFirstTokenMs,
             message.LowConfidence,
@@ -222,10 +225,12 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
         var inserted = await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO messages (id, conversation_id, author, text, created_at, language, citations, model,
-                                  input_tokens, output_tokens, latency_ms, time_to_first_token_ms,
+                                  input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
+                                  estimated_cost_usd, latency_ms, time_to_first_token_ms,
                                   low_confidence, interrupted)
             VALUES (@Id, @ConversationId, @Author, @Text, @CreatedAt, @Language, @Citations, @Model,
-                    @InputTokens, @OutputTokens, @LatencyMs, @TimeToFirstTokenMs,
+                    @InputTokens, @OutputTokens, @CacheReadTokens, @CacheWriteTokens,
+                    @EstimatedCostUsd, @LatencyMs, @TimeToFirstTokenMs,
                     @LowConfidence, @Interrupted)
             ON CONFLICT (id) DO NOTHING;
             """,
@@ -253,7 +258,9 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
                 UPDATE messages SET
                     author = @Author, text = @Text, created_at = @CreatedAt, language = @Language,
                     citations = @Citations, model = @Model, input_tokens = @InputTokens,
-                    output_tokens = @OutputTokens, latency_ms = @LatencyMs,
+                    output_tokens = @OutputTokens, cache_read_tokens = @CacheReadTokens,
+                    cache_write_tokens = @CacheWriteTokens, estimated_cost_usd = @EstimatedCostUsd,
+                    latency_ms = @LatencyMs,
                     time_to_first_token_ms = @TimeToFirstTokenMs, low_confidence = @LowConfidence,
                     interrupted = @Interrupted
                 WHERE id = @Id;
@@ -406,7 +413,9 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
         """
         SELECT id AS Id, conversation_id AS ConversationId, author AS Author, text AS Text,
                created_at AS CreatedAt, language AS Language, citations AS Citations, model AS Model,
-               input_tokens AS InputTokens, output_tokens AS OutputTokens, latency_ms AS LatencyMs,
+               input_tokens AS InputTokens, output_tokens AS OutputTokens,
+               cache_read_tokens AS CacheReadTokens, cache_write_tokens AS CacheWriteTokens,
+               estimated_cost_usd AS EstimatedCostUsd, latency_ms AS LatencyMs,
                time_to_first_token_ms AS TimeToFirstTokenMs, low_confidence AS LowConfidence,
                interrupted AS Interrupted
         FROM messages
@@ -447,6 +456,9 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
             model                  TEXT,
             input_tokens           INTEGER,
             output_tokens          INTEGER,
+            cache_read_tokens      INTEGER,
+            cache_write_tokens     INTEGER,
+            estimated_cost_usd     REAL,
             latency_ms             INTEGER,
             time_to_first_token_ms INTEGER,
             low_confidence         INTEGER NOT NULL DEFAULT 0,
@@ -507,6 +519,9 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
         public string? Model { get; set; }
         public long? InputTokens { get; set; }
         public long? OutputTokens { get; set; }
+        public long? CacheReadTokens { get; set; }
+        public long? CacheWriteTokens { get; set; }
+        public double? EstimatedCostUsd { get; set; }
         public long? LatencyMs { get; set; }
         public long? TimeToFirstTokenMs { get; set; }
         public long LowConfidence { get; set; }
@@ -524,6 +539,9 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
             Model = Model,
             InputTokens = ToInt(InputTokens),
             OutputTokens = ToInt(OutputTokens),
+            CacheReadTokens = ToInt(CacheReadTokens),
+            CacheWriteTokens = ToInt(CacheWriteTokens),
+            EstimatedCostUsd = EstimatedCostUsd is { } cost ? Math.Round((decimal)cost, 6) : null,
             LatencyMs = ToInt(LatencyMs),
             TimeToFirstTokenMs = ToInt(TimeToFirstTokenMs),
             LowConfidence = LowConfidence != 0,
