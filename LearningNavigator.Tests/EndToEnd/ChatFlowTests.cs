@@ -81,6 +81,25 @@ public sealed class ChatFlowTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task Stop_ends_the_stream_and_keeps_the_partial_answer()
+    {
+        var page = await browser.NewSignedInPageAsync("instructor@example.org");
+        await page.GetByTestId("chat-input").FillAsync("What should I do for self-care after supporting someone in crisis?");
+        await page.GetByTestId("chat-send").ClickAsync();
+
+        await page.GetByTestId("chat-stop").ClickAsync();
+
+        var answer = page.GetByTestId("message-assistant").Last;
+        await Assertions.Expect(answer).ToHaveAttributeAsync("data-streaming", "false");
+        await Assertions.Expect(answer.GetByTestId("answer-interrupted")).ToBeVisibleAsync();
+        var messageId = await StoredAnswerIdAsync(page);
+        var stored = await browser.App.Services.GetRequiredService<IConversationStore>().GetMessageAsync(messageId, CancellationToken.None);
+        Assert.True(stored!.Interrupted);
+        Assert.False(string.IsNullOrWhiteSpace(stored.Text));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Too_long_a_question_gets_a_clear_message_and_cannot_be_sent()
     {
         var page = await browser.NewSignedInPageAsync("staff@example.org");
