@@ -1,17 +1,10 @@
 using Bunit;
 using LearningNavigator.Web.Components.Pages.Chat;
-using MudBlazor.Services;
 
 namespace LearningNavigator.Tests.Web.Chat;
 
-public sealed class ChatComposerTests : BunitContext
+public sealed class ChatComposerTests : ComponentTestContext
 {
-    public ChatComposerTests()
-    {
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddMudServices();
-    }
-
     [Fact]
     public void Over_the_limit_shows_a_message_naming_the_length_and_disables_send()
     {

@@ -8,20 +8,17 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using MudBlazor.Services;
 
 namespace LearningNavigator.Tests.Web.Chat;
 
 /// <summary>The chat page over the real domain: sample library, Lucene index, extractive answerer, SQLite.</summary>
-public sealed class ChatPageTests : BunitContext, IAsyncLifetime
+public sealed class ChatPageTests : ComponentTestContext, IAsyncLifetime
 {
     private const string UserId = "user-instructor";
     private readonly TempDirectory data = new("ln-bunit");
 
     public ChatPageTests()
     {
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddMudServices();
         Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         Services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>

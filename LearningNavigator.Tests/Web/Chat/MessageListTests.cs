@@ -1,18 +1,11 @@
 using Bunit;
 using LearningNavigator.Conversations;
 using LearningNavigator.Web.Components.Pages.Chat;
-using MudBlazor.Services;
 
 namespace LearningNavigator.Tests.Web.Chat;
 
-public sealed class MessageListTests : BunitContext
+public sealed class MessageListTests : ComponentTestContext
 {
-    public MessageListTests()
-    {
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddMudServices();
-    }
-
     [Fact]
     public void Streaming_tokens_re_render_only_the_message_being_written()
     {
