@@ -201,6 +201,14 @@ internal static partial class ExtractiveAnswerComposer
             }
 
             FlushList();
+            if (line.Contains(" | ", StringComparison.Ordinal))
+            {
+                // A table row reads only on its own line; glued to its neighbours it turns into noise.
+                FlushParagraph();
+                units.Add(new Unit(passageIndex, position++, line, null, null, ContentWords.Of(line, spanish)));
+                continue;
+            }
+
             paragraph.Append(paragraph.Length > 0 ? " " : string.Empty).Append(line);
         }
 

@@ -288,4 +288,15 @@ public sealed class ExtractiveChatClientTests
 
         Assert.Contains("A virtual course allows at most 20 participants, and a course with more than 15 participants needs a co-instructor [1].", answer, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Table_rows_are_quoted_one_at_a_time_never_glued_together()
+    {
+        var table = Passage("fees#1", "en", "Situation | Refund\nHost cancels 15 or more days before | 100% of course fees\nHost cancels fewer than 7 days before | No refund");
+
+        var answer = (await AskAsync("What is the refund when the host cancels fewer than 7 days before?", table)).Text;
+
+        Assert.Contains("Host cancels fewer than 7 days before | No refund [1]", answer, StringComparison.Ordinal);
+        Assert.DoesNotContain("100% of course fees Host cancels", answer, StringComparison.Ordinal);
+    }
 }

@@ -51,7 +51,8 @@ public sealed class MessageListTests : ComponentTestContext
 
         Assert.NotNull(list.Find("strong"));
         Assert.DoesNotContain("<script", list.Markup, StringComparison.OrdinalIgnoreCase);
-        Assert.Equal("The ALGEE Action Plan", list.Find("[data-testid=citation]").GetAttribute("title"));
+        Assert.Equal("The ALGEE Action Plan · Steps", list.Find("[data-testid=citation]").GetAttribute("title"));
+        Assert.Equal("Steps", list.Find("[data-testid=citation] .label").TextContent);
         Assert.Equal("false", list.Find("[data-testid=message-assistant]").GetAttribute("data-streaming"));
     }
 

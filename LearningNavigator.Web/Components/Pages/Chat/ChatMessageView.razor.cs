@@ -38,6 +38,9 @@ public sealed partial class ChatMessageView : IDisposable
 
     protected override void OnAfterRender(bool firstRender) => renderedVersion = Model.Version;
 
+    private static string ChipTooltip(Citation citation) =>
+        citation.Location.Length > 0 ? $"{citation.Title} · {citation.Location}" : citation.Title;
+
     private void OnModelChanged() => _ = InvokeAsync(StateHasChanged);
 
     public void Dispose()
