@@ -90,7 +90,7 @@ public sealed class HealthTests : IClassFixture<HealthTests.Fixture>
         listener.Start();
         var serve = Task.Run(async () =>
         {
-            foreach (var status in new[] { 200, 503 })
+            foreach (var status in ProbeStatuses)
             {
                 var context = await listener.GetContextAsync();
                 context.Response.StatusCode = status;
@@ -107,6 +107,8 @@ public sealed class HealthTests : IClassFixture<HealthTests.Fixture>
         Assert.True(HealthProbe.IsRequested([HealthProbe.Switch]));
         Assert.False(HealthProbe.IsRequested(["--urls", "http://+:8080"]));
     }
+
+    private static readonly int[] ProbeStatuses = [200, 503];
 
     private static int FreePort()
     {
