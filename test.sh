@@ -17,6 +17,24 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 export LN_CHROMIUM_PATH=/usr/bin/chromium
 
+# The CDK synth tests (deploy/) run the construct library in Node through jsii.
+if ! command -v node >/dev/null 2>&1; then
+  log "Installing Node.js from Debian packages (the CDK synth tests need it)"
+  as_root apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends nodejs >&2 || echo "Could not install nodejs; deploy tests will fail." >&2
+fi
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1 JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION=1
+
+# hadolint is in neither Debian's nor npm's registry; when a machine has it, the Dockerfile is linted too
+# (DockerfileTests check the essentials either way).
+if command -v hadolint >/dev/null 2>&1; then
+  log "Linting the Dockerfile with hadolint"
+  if ! hadolint Dockerfile >&2; then
+    echo "0 passed, 1 failed"
+    exit 1
+  fi
+fi
+
 log "Restoring and building (Release: warnings are errors)"
 if ! dotnet build LearningNavigator.sln -c Release -nologo -clp:ErrorsOnly >&2; then
   echo "0 passed, 1 failed"

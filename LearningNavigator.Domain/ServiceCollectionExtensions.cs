@@ -5,6 +5,7 @@ using LearningNavigator.Conversations.Sqlite;
 using LearningNavigator.Documents;
 using LearningNavigator.Generation;
 using LearningNavigator.Knowledge.Local;
+using LearningNavigator.Observability;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -29,6 +30,7 @@ public static class ServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<AnswerPipeline>();
+        services.AddNavigatorTelemetry();
 
         services.PostConfigure<SqliteStorageOptions>(o => o.DatabasePath = DataPaths.Resolve(contentRoot, o.DatabasePath));
         services.PostConfigure<LocalIndexOptions>(o => o.IndexPath = DataPaths.Resolve(contentRoot, o.IndexPath));

@@ -3,6 +3,12 @@ using LearningNavigator.Configuration;
 using LearningNavigator.Web;
 using LearningNavigator.Web.Auth;
 using LearningNavigator.Web.Components;
+using LearningNavigator.Web.Observability;
+
+if (HealthProbe.IsRequested(args))
+{
+    return await HealthProbe.RunAsync(args);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddLearningNavigatorEnvironment();
@@ -10,6 +16,7 @@ builder.Configuration.AddLearningNavigatorEnvironment();
 builder.Services.AddLearningNavigator(builder.Configuration, builder.Environment.ContentRootPath);
 builder.Services.AddLearningNavigatorWeb();
 builder.Services.AddLocalAccounts(builder.Configuration, builder.Environment.ContentRootPath);
+builder.Services.AddNavigatorObservability(builder.Configuration);
 
 var app = builder.Build();
 
@@ -23,11 +30,13 @@ app.UseAntiforgery();
 app.UseAuthentication();
 app.UseAuthorization();
 
+app.MapNavigatorObservability();
 app.MapStaticAssets();
 app.MapLocalAccountEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();
+return 0;
 
 /// <summary>Entry point type, public so integration tests can host the app.</summary>
 public partial class Program;

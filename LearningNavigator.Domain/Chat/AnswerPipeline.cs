@@ -6,6 +6,7 @@ using LearningNavigator.Documents;
 using LearningNavigator.Generation;
 using LearningNavigator.Knowledge;
 using LearningNavigator.Knowledge.Local;
+using LearningNavigator.Observability;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -23,7 +24,8 @@ public sealed partial class AnswerPipeline(
     IOptions<ChatPipelineOptions> options,
     IOptions<RetrievalOptions> retrievalOptions,
     TimeProvider time,
-    ILogger<AnswerPipeline> logger)
+    ILogger<AnswerPipeline> logger,
+    NavigatorMetrics metrics)
 {
     private const int TitleLength = 60;
 
@@ -41,6 +43,10 @@ public sealed partial class AnswerPipeline(
             throw new ArgumentException($"Unknown role '{request.Role}'.", nameof(request));
         }
 
+        // Spans carry ids, roles and counts only: the question itself never leaves the process this way.
+        using var answerSpan = NavigatorTelemetry.ActivitySource.StartActivity(NavigatorTelemetry.AnswerSpan);
+        answerSpan?.SetTag("navigator.role", request.Role);
+        answerSpan?.SetTag("navigator.conversation_id", request.ConversationId);
         var question = request.Text.Trim();
         var language = QuestionLanguage(question, request.Language);
         var conversation = await EnsureConversationAsync(request, question, cancellationToken);
@@ -61,7 +67,14 @@ public sealed partial class AnswerPipeline(
         yield return new QuestionAccepted(conversation, userMessage, assistantId);
 
         var started = Stopwatch.GetTimestamp();
-        var passages = await RetrieveAsync(question, request.Role, language, cancellationToken);
+        IReadOnlyList<RetrievedPassage> passages;
+        using (var retrieveSpan = NavigatorTelemetry.ActivitySource.StartActivity(NavigatorTelemetry.RetrieveSpan, ActivityKind.Internal, answerSpan?.Context ?? default))
+        {
+            passages = await RetrieveAsync(question, request.Role, language, cancellationToken);
+            retrieveSpan?.SetTag("navigator.passages", passages.Count);
+            metrics.RetrievalFinished(Stopwatch.GetElapsedTime(started), passages.Count);
+        }
+
         yield return new PassagesRetrieved(passages);
 
         var answer = new StringBuilder();
@@ -86,6 +99,8 @@ public sealed partial class AnswerPipeline(
         var interrupted = false;
         Exception? failure = null;
 
+        // The iterator resumes in its caller's context after every yield, so the parent is named explicitly.
+        using var generateSpan = NavigatorTelemetry.ActivitySource.StartActivity(NavigatorTelemetry.GenerateSpan, ActivityKind.Internal, answerSpan?.Context ?? default);
         await using (var stream = chatClient.GetStreamingResponseAsync(messages, chatOptions, cancellationToken).GetAsyncEnumerator(cancellationToken))
         {
             while (true)
@@ -93,6 +108,11 @@ public sealed partial class AnswerPipeline(
                 ChatResponseUpdate update;
                 try
                 {
+                    if (generateSpan is not null)
+                    {
+                        Activity.Current = generateSpan;
+                    }
+
                     if (!await stream.MoveNextAsync())
                     {
                         break;
@@ -130,6 +150,12 @@ public sealed partial class AnswerPipeline(
             }
         }
 
+        generateSpan?.SetTag("gen_ai.response.model", model);
+        generateSpan?.SetTag("gen_ai.usage.input_tokens", usage?.InputTokenCount);
+        generateSpan?.SetTag("gen_ai.usage.output_tokens", usage?.OutputTokenCount);
+        generateSpan?.SetStatus(failure is null ? ActivityStatusCode.Unset : ActivityStatusCode.Error, failure?.GetType().Name);
+        generateSpan?.Stop();
+
         var answerText = answer.ToString();
         var citations = CitationBuilder.Build(answerText, passages);
         var assistantMessage = new StoredMessage
@@ -151,7 +177,20 @@ public sealed partial class AnswerPipeline(
         };
 
         // Saved even when the reader went away: a partial answer is still part of the record.
-        await store.SaveMessageAsync(assistantMessage, CancellationToken.None);
+        using (NavigatorTelemetry.ActivitySource.StartActivity(NavigatorTelemetry.PersistSpan, ActivityKind.Internal, answerSpan?.Context ?? default))
+        {
+            await store.SaveMessageAsync(assistantMessage, CancellationToken.None);
+        }
+
+        metrics.AnswerFinished(
+            request.Role,
+            failure is not null ? "failed" : interrupted ? "interrupted" : "completed",
+            assistantMessage.LowConfidence,
+            model,
+            TimeSpan.FromMilliseconds(assistantMessage.LatencyMs ?? 0),
+            assistantMessage.TimeToFirstTokenMs is { } ttft ? TimeSpan.FromMilliseconds(ttft) : null,
+            usage?.InputTokenCount,
+            usage?.OutputTokenCount);
         if (failure is not null)
         {
             Log.GenerationFailed(logger, failure, conversation.Id);

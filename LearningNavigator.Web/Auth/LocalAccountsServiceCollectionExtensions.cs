@@ -27,12 +27,10 @@ public static class LocalAccountsServiceCollectionExtensions
             options.UseSqlite($"Data Source={path}");
         });
 
-        // Keys next to the accounts database, so sign-in cookies survive a restart of the app.
+        // Keys persisted (DataProtection:KeysPath, or next to the accounts database), so sign-in cookies survive a restart.
         services.AddDataProtection()
             .SetApplicationName("LearningNavigator")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(
-                Path.GetDirectoryName(DataPaths.Resolve(contentRoot, configuration[$"{AccountsOptions.SectionName}:DatabasePath"] ?? new AccountsOptions().DatabasePath))!,
-                "keys")));
+            .PersistKeysToConfiguredFolder(contentRoot);
 
         services.AddCascadingAuthenticationState();
         services.AddAuthentication(options =>

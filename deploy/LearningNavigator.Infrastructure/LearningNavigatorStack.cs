@@ -1,0 +1,86 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.SecretsManager;
+using Constructs;
+
+namespace LearningNavigator.Infrastructure;
+
+/// <summary>The whole AWS side of Learning Navigator in one stack: data, knowledge, sign-in, the app, its shield and its watch.</summary>
+public sealed class LearningNavigatorStack : Stack
+{
+    public LearningNavigatorStack(Construct scope, string id, DeploymentSettings settings, IStackProps? props = null) : base(scope, id, props)
+    {
+        Data = new DataStores(this, "Data");
+        Knowledge = new KnowledgeBase(this, "Knowledge", Data.Documents, settings);
+        ZendeskToken = new Secret(this, "ZendeskToken", new SecretProps
+        {
+            Description = "Zendesk API token the app uses to open tickets for escalated questions. Set its value after the first deploy.",
+            RemovalPolicy = RemovalPolicy.RETAIN,
+        });
+
+        var permissions = new TaskRolePolicy(Data.Table, Data.Documents, ZendeskToken, settings.ModelIds, Knowledge.Base?.AttrKnowledgeBaseArn);
+        Web = new WebService(this, "Web", settings, permissions);
+        var publicBaseUrl = settings.DomainName is { Length: > 0 } domain
+            ? $"https://{domain}"
+            : $"https://{Web.Service.LoadBalancer.LoadBalancerDnsName}";
+        Identity = new Identity(this, "Identity", settings, publicBaseUrl);
+
+        // Configuration by environment alone: the same image runs the embedded default or the AWS set-up.
+        var environment = new Dictionary<string, string>
+        {
+            ["Storage__Provider"] = "DynamoDb",
+            ["Storage__DynamoDb__TableName"] = Data.Table.TableName,
+            ["Retrieval__Provider"] = settings.WithKnowledgeBase ? "Bedrock" : "Local",
+            ["Generation__Provider"] = "Bedrock",
+            ["Generation__Bedrock__Region"] = Region,
+            ["Generation__Bedrock__Models"] = string.Join(',', settings.ModelIds),
+            ["Documents__Bucket"] = Data.Documents.BucketName,
+            ["Documents__Prefix"] = DataStores.DocumentsPrefix,
+            ["Zendesk__TokenSecretArn"] = ZendeskToken.SecretArn,
+            ["Authentication__Provider"] = "Cognito",
+            ["Authentication__Cognito__Authority"] = $"https://cognito-idp.{Region}.amazonaws.com/{Identity.UserPool.UserPoolId}",
+            ["Authentication__Cognito__ClientId"] = Identity.Client.UserPoolClientId,
+        };
+        if (Knowledge.Base is not null && Knowledge.DataSource is not null)
+        {
+            environment["Retrieval__Bedrock__KnowledgeBaseId"] = Knowledge.Base.AttrKnowledgeBaseId;
+            environment["Retrieval__Bedrock__DataSourceId"] = Knowledge.DataSource.AttrDataSourceId;
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            Web.Container.AddEnvironment(key, value);
+        }
+
+        Protection = new Protection(this, "Protection", Web.Service.LoadBalancer.LoadBalancerArn);
+        Monitoring = new Monitoring(this, "Monitoring", settings, Web.Service.LoadBalancer);
+        Backups = new Backups(this, "Backups", Data.Table, Data.Documents);
+
+        _ = new CfnOutput(this, "Url", new CfnOutputProps { Value = publicBaseUrl });
+        _ = new CfnOutput(this, "LoadBalancerDns", new CfnOutputProps { Value = Web.Service.LoadBalancer.LoadBalancerDnsName });
+        _ = new CfnOutput(this, "TableName", new CfnOutputProps { Value = Data.Table.TableName });
+        _ = new CfnOutput(this, "DocumentBucket", new CfnOutputProps { Value = Data.Documents.BucketName });
+        _ = new CfnOutput(this, "UserPoolId", new CfnOutputProps { Value = Identity.UserPool.UserPoolId });
+        _ = new CfnOutput(this, "ZendeskSecretArn", new CfnOutputProps { Value = ZendeskToken.SecretArn });
+        _ = new CfnOutput(this, "VectorCollectionEndpoint", new CfnOutputProps { Value = Knowledge.Collection.AttrCollectionEndpoint });
+        if (Knowledge.Base is not null)
+        {
+            _ = new CfnOutput(this, "KnowledgeBaseId", new CfnOutputProps { Value = Knowledge.Base.AttrKnowledgeBaseId });
+        }
+    }
+
+    public DataStores Data { get; }
+
+    public KnowledgeBase Knowledge { get; }
+
+    public Secret ZendeskToken { get; }
+
+    public WebService Web { get; }
+
+    public Identity Identity { get; }
+
+    public Protection Protection { get; }
+
+    public Monitoring Monitoring { get; }
+
+    public Backups Backups { get; }
+}

@@ -1,0 +1,43 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.DynamoDB;
+using Amazon.CDK.AWS.IAM;
+using Amazon.CDK.AWS.S3;
+using Amazon.CDK.AWS.SecretsManager;
+
+namespace LearningNavigator.Infrastructure;
+
+/// <summary>
+/// Every AWS call the app makes, and only those: items of its table, streamed Claude answers, knowledge base
+/// retrieval and ingestion, objects in the document bucket, the Zendesk token. No Scan, no wildcard resources.
+/// </summary>
+public sealed class TaskRolePolicy(Table table, Bucket documents, ISecret zendesk, IReadOnlyList<string> modelIds, string? knowledgeBaseArn)
+{
+    public static readonly string[] TableActions =
+    [
+        "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query",
+        "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem",
+    ];
+
+    public static readonly string[] ObjectActions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"];
+
+    public IEnumerable<PolicyStatement> Statements()
+    {
+        var stack = Stack.Of(table);
+        yield return Allow("Table", TableActions, table.TableArn, $"{table.TableArn}/index/*");
+        yield return Allow(
+            "StreamAnswers",
+            ["bedrock:InvokeModelWithResponseStream"],
+            [.. modelIds.Select(model => $"arn:{stack.Partition}:bedrock:{stack.Region}::foundation-model/{model}")]);
+        if (knowledgeBaseArn is not null)
+        {
+            yield return Allow("Retrieve", ["bedrock:Retrieve"], knowledgeBaseArn);
+            yield return Allow("Ingest", ["bedrock:StartIngestionJob", "bedrock:GetIngestionJob"], knowledgeBaseArn);
+        }
+
+        yield return Allow("Documents", ObjectActions, documents.ArnForObjects("*"));
+        yield return Allow("ZendeskToken", ["secretsmanager:GetSecretValue"], zendesk.SecretArn);
+    }
+
+    private static PolicyStatement Allow(string sid, string[] actions, params string[] resources) =>
+        new(new PolicyStatementProps { Sid = sid, Effect = Effect.ALLOW, Actions = actions, Resources = resources });
+}
