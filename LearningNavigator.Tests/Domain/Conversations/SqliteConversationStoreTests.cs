@@ -52,9 +52,9 @@ public sealed class SqliteConversationStoreTests : ConversationStoreContractTest
 
         Assert.True(File.Exists(DatabasePath));
         Assert.Equal("wal", await QueryScalarAsync<string>("PRAGMA journal_mode;"));
-        Assert.Equal(1L, await QueryScalarAsync<long>("PRAGMA user_version;"));
-        Assert.Equal(4L, await QueryScalarAsync<long>(
-            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('users', 'conversations', 'messages', 'feedback');"));
+        Assert.Equal(2L, await QueryScalarAsync<long>("PRAGMA user_version;"));
+        Assert.Equal(5L, await QueryScalarAsync<long>(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('users', 'conversations', 'messages', 'feedback', 'daily_usage');"));
     }
 
     [Fact]
