@@ -106,8 +106,9 @@ public static class ConversationTransfer
             {
                 line = JsonSerializer.Deserialize<TransferLine>(text, JsonOptions);
             }
-            catch (JsonException ex)
+            catch (Exception ex) when (ex is JsonException or NotSupportedException)
             {
+                // NotSupportedException is what the serializer throws for a line with no "type".
                 throw new InvalidDataException($"Line {number}: {ex.Message}", ex);
             }
 
