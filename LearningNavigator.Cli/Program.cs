@@ -8,11 +8,15 @@ var (commandArgs, settings) = CliHost.SplitSettings(args);
 var root = new RootCommand("Learning Navigator from the command line: the same library, settings and data as the web app.")
 {
     AskCommand.Create(settings),
+    DbCommand.Create(settings),
+    TransferCommands.Export(settings),
+    TransferCommands.Import(settings),
 };
 
 try
 {
-    return await root.Parse(commandArgs).InvokeAsync();
+    // Our own handlers below print configuration and input errors as one line, not a stack trace.
+    return await root.Parse(commandArgs).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
 catch (OptionsValidationException ex)
 {

@@ -61,6 +61,7 @@ public sealed partial class AnswerPipeline(
             Text = question,
             CreatedAt = time.GetUtcNow(),
             Language = language,
+            Role = request.Role,
         };
         await store.SaveMessageAsync(userMessage, cancellationToken);
         var assistantId = request.AssistantMessageId ?? NewId();
@@ -166,6 +167,7 @@ public sealed partial class AnswerPipeline(
             Text = answerText,
             CreatedAt = time.GetUtcNow(),
             Language = language,
+            Role = request.Role,
             Citations = citations,
             Model = model,
             InputTokens = (int?)usage?.InputTokenCount,

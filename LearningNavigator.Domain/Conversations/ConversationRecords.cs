@@ -49,6 +49,11 @@ public sealed record StoredMessage
     public required string Text { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public string Language { get; init; } = "en";
+    /// <summary>
+    /// Role of the person who asked, at the time (the role of a conversation's owner can change later).
+    /// Daily usage is counted per role; null counts under <see cref="DailyUsage.UnknownRole"/>.
+    /// </summary>
+    public string? Role { get; init; }
     public IReadOnlyList<Citation> Citations { get; init; } = [];
     public string? Model { get; init; }
     public int? InputTokens { get; init; }

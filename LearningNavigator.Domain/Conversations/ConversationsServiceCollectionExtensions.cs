@@ -1,3 +1,5 @@
+using Amazon.DynamoDBv2;
+using LearningNavigator.Conversations.DynamoDb;
 using LearningNavigator.Conversations.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,12 +25,30 @@ public static class ConversationsServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        services.AddOptions<AwsOptions>().Bind(configuration.GetSection(AwsOptions.SectionName));
+        services.AddOptions<DynamoDbStorageOptions>()
+            .Bind(configuration.GetSection(DynamoDbStorageOptions.SectionName))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DynamoDbStorageOptions>, DynamoDbOptionsValidator>());
+        // Built on first use only, so the embedded default never looks for AWS credentials.
+        services.TryAddSingleton<IAmazonDynamoDB>(sp => DynamoDbClientFactory.Create(
+            sp.GetRequiredService<IOptions<AwsOptions>>().Value, sp.GetRequiredService<IOptions<DynamoDbStorageOptions>>().Value));
+        services.TryAddSingleton<DynamoDbTable>();
+        services.TryAddSingleton<DynamoDbConversationStore>();
+
         services.TryAddSingleton<SqliteConversationStore>();
         // Chosen from the options rather than raw configuration so the choice sees the same validated value
         // as the rest of the app; an unsupported provider fails here with the validator's message.
         services.TryAddSingleton<IConversationStore>(sp =>
         {
             var provider = sp.GetRequiredService<IOptions<StorageOptions>>().Value.Provider;
+            if (string.Equals(provider, StorageOptions.DynamoDb, StringComparison.OrdinalIgnoreCase))
+            {
+                // Validated here too, not only at host start, so the CLI fails on a bad key before any request.
+                _ = sp.GetRequiredService<IOptions<DynamoDbStorageOptions>>().Value;
+                return sp.GetRequiredService<DynamoDbConversationStore>();
+            }
+
             return string.Equals(provider, StorageOptions.Sqlite, StringComparison.OrdinalIgnoreCase)
                 ? sp.GetRequiredService<SqliteConversationStore>()
                 : throw new InvalidOperationException(StorageOptions.UnsupportedProviderMessage(provider));

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -19,7 +20,7 @@ namespace LearningNavigator.Conversations.Sqlite;
 public sealed class SqliteConversationStore : IConversationStore, IDisposable
 {
     internal const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
-    private const int SchemaVersion = 1;
+    private const int SchemaVersion = 2;
     // Writers queue behind each other instead of failing with SQLITE_BUSY; a chat write takes milliseconds.
     private const int BusyTimeoutMilliseconds = 10_000;
 
@@ -84,6 +85,7 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
                 new CommandDefinition("PRAGMA user_version;", transaction: transaction, cancellationToken: cancellationToken));
             if (version < SchemaVersion)
             {
+                await MigrateAsync(connection, transaction, cancellationToken);
                 await connection.ExecuteAsync(new CommandDefinition(
                     $"PRAGMA user_version = {SchemaVersion};", transaction: transaction, cancellationToken: cancellationToken));
             }
@@ -95,6 +97,39 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
         {
             initializeGate.Release();
         }
+    }
+
+    /// <summary>
+    /// Version 1 files have no role column and no usage table: add the column (old messages count under
+    /// the unknown role) and count every existing row once, so the counters match the rows from the start.
+    /// </summary>
+    private static async Task MigrateAsync(SqliteConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        var columns = await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT name FROM pragma_table_info('messages');", transaction: transaction, cancellationToken: cancellationToken));
+        if (!columns.Contains("role"))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "ALTER TABLE messages ADD COLUMN role TEXT;", transaction: transaction, cancellationToken: cancellationToken));
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM daily_usage;", transaction: transaction, cancellationToken: cancellationToken));
+        var delta = new UsageDelta();
+        var messages = (await connection.QueryAsync<MessageRow>(new CommandDefinition(
+            SelectMessage, transaction: transaction, cancellationToken: cancellationToken))).Select(r => r.ToRecord()).ToDictionary(m => m.Id);
+        foreach (var message in messages.Values)
+        {
+            delta.Add(DailyUsageKey.For(message), UsageCounters.Of(message));
+        }
+
+        var ratings = await connection.QueryAsync<(string MessageId, long Rating)>(new CommandDefinition(
+            "SELECT message_id, rating FROM feedback;", transaction: transaction, cancellationToken: cancellationToken));
+        foreach (var (messageId, rating) in ratings)
+        {
+            delta.Add(DailyUsageKey.For(messages[messageId]), UsageCounters.Of((FeedbackRating)rating));
+        }
+
+        await ApplyUsageAsync(connection, transaction, delta, cancellationToken);
     }
 
     public async Task UpsertUserAsync(UserProfile user, CancellationToken cancellationToken)
@@ -173,6 +208,31 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
         return row?.ToRecord();
     }
 
+    public async Task<Conversation?> GetConversationAsync(string userId, string conversationId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<ConversationRow>(new CommandDefinition(
+            $"{SelectConversation} WHERE id = @conversationId AND user_id = @userId;",
+            new { userId, conversationId },
+            cancellationToken: cancellationToken));
+        return row?.ToRecord();
+    }
+
+    public async Task<IReadOnlyList<Conversation>> ListConversationsStartedOnAsync(DateOnly day, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        // Times are fixed-width UTC text, so a day is a half-open text range and the index-free scan stays simple.
+        var rows = await connection.QueryAsync<ConversationRow>(new CommandDefinition(
+            $"""
+            {SelectConversation}
+            WHERE created_at >= @start AND created_at < @end
+            ORDER BY created_at, id;
+            """,
+            new { start = FormatDay(day), end = FormatDay(day.AddDays(1)) },
+            cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToRecord())];
+    }
+
     public async Task<IReadOnlyList<Conversation>> ListConversationsAsync(string userId, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
@@ -205,6 +265,7 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
             message.Text,
             CreatedAt = FormatTime(message.CreatedAt),
             message.Language,
+            message.Role,
             Citations = JsonSerializer.Serialize(message.Citations, JsonOptions),
             message.Model,
             message.InputTokens,
@@ -222,13 +283,15 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
         // BEGIN IMMEDIATE (the provider's default): taking the write lock up front means the busy timeout
         // applies, rather than a read lock failing to upgrade mid-transaction.
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var before = (await connection.QuerySingleOrDefaultAsync<MessageRow>(new CommandDefinition(
+            $"{SelectMessage} WHERE id = @Id;", parameters, transaction, cancellationToken: cancellationToken)))?.ToRecord();
         var inserted = await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO messages (id, conversation_id, author, text, created_at, language, citations, model,
+            INSERT INTO messages (id, conversation_id, author, text, created_at, language, role, citations, model,
                                   input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
                                   estimated_cost_usd, latency_ms, time_to_first_token_ms,
                                   low_confidence, interrupted)
-            VALUES (@Id, @ConversationId, @Author, @Text, @CreatedAt, @Language, @Citations, @Model,
+            VALUES (@Id, @ConversationId, @Author, @Text, @CreatedAt, @Language, @Role, @Citations, @Model,
                     @InputTokens, @OutputTokens, @CacheReadTokens, @CacheWriteTokens,
                     @EstimatedCostUsd, @LatencyMs, @TimeToFirstTokenMs,
                     @LowConfidence, @Interrupted)
@@ -256,7 +319,7 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
             await connection.ExecuteAsync(new CommandDefinition(
                 """
                 UPDATE messages SET
-                    author = @Author, text = @Text, created_at = @CreatedAt, language = @Language,
+                    author = @Author, text = @Text, created_at = @CreatedAt, language = @Language, role = @Role,
                     citations = @Citations, model = @Model, input_tokens = @InputTokens,
                     output_tokens = @OutputTokens, cache_read_tokens = @CacheReadTokens,
                     cache_write_tokens = @CacheWriteTokens, estimated_cost_usd = @EstimatedCostUsd,
@@ -270,7 +333,59 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
                 cancellationToken: cancellationToken));
         }
 
+        var feedbackOnMessage = default(UsageCounters);
+        if (before is not null && DailyUsageKey.For(before) != DailyUsageKey.For(message))
+        {
+            // The message moved to another usage row: its ratings move with it.
+            var ratings = await connection.QueryAsync<long>(new CommandDefinition(
+                "SELECT rating FROM feedback WHERE message_id = @Id;", parameters, transaction, cancellationToken: cancellationToken));
+            foreach (var rating in ratings)
+            {
+                feedbackOnMessage += UsageCounters.Of((FeedbackRating)rating);
+            }
+        }
+
+        var stored = before is null ? message : message with { ConversationId = before.ConversationId };
+        await ApplyUsageAsync(connection, transaction, UsageDelta.ForMessage(before, stored, feedbackOnMessage), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<MessagePage> GetMessagePageAsync(string userId, string conversationId, int pageSize, string? continuationToken, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pageSize);
+        var after = continuationToken is null ? null : PageToken.Decode(continuationToken, conversationId);
+        var (afterTime, afterSeq) = after is null ? (string.Empty, 0L) : ParseCursor(after);
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<PagedMessageRow>(new CommandDefinition(
+            $"""
+            SELECT m.seq AS Seq, m.id AS Id, m.conversation_id AS ConversationId, m.author AS Author, m.text AS Text,
+                   m.created_at AS CreatedAt, m.language AS Language, m.role AS Role, m.citations AS Citations,
+                   m.model AS Model, m.input_tokens AS InputTokens, m.output_tokens AS OutputTokens,
+                   m.cache_read_tokens AS CacheReadTokens, m.cache_write_tokens AS CacheWriteTokens,
+                   m.estimated_cost_usd AS EstimatedCostUsd, m.latency_ms AS LatencyMs,
+                   m.time_to_first_token_ms AS TimeToFirstTokenMs, m.low_confidence AS LowConfidence,
+                   m.interrupted AS Interrupted
+            FROM messages m JOIN conversations c ON c.id = m.conversation_id
+            WHERE m.conversation_id = @conversationId AND c.user_id = @userId
+              AND (m.created_at, m.seq) > (@afterTime, @afterSeq)
+            ORDER BY m.created_at, m.seq
+            LIMIT @limit;
+            """,
+            new { conversationId, userId, afterTime, afterSeq, limit = pageSize + 1 },
+            cancellationToken: cancellationToken))).ToList();
+        var page = rows.Take(pageSize).ToList();
+        var token = rows.Count > pageSize
+            ? PageToken.Encode(conversationId, $"{page[^1].CreatedAt}|{page[^1].Seq.ToString(CultureInfo.InvariantCulture)}")
+            : null;
+        return new MessagePage([.. page.Select(r => r.ToRecord())], token);
+    }
+
+    private static (string Time, long Seq) ParseCursor(string cursor)
+    {
+        var bar = cursor.LastIndexOf('|');
+        return bar > 0 && long.TryParse(cursor.AsSpan(bar + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var seq)
+            ? (cursor[..bar], seq)
+            : throw PageToken.Invalid();
     }
 
     public async Task<IReadOnlyList<StoredMessage>> GetMessagesAsync(string conversationId, CancellationToken cancellationToken)
@@ -302,6 +417,12 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
     {
         ArgumentNullException.ThrowIfNull(feedback);
         await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var rated = (await connection.QuerySingleOrDefaultAsync<MessageRow>(new CommandDefinition(
+            $"{SelectMessage} WHERE id = @MessageId;", new { feedback.MessageId }, transaction, cancellationToken: cancellationToken)))?.ToRecord();
+        var before = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            "SELECT rating FROM feedback WHERE message_id = @MessageId AND user_id = @UserId;",
+            new { feedback.MessageId, feedback.UserId }, transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO feedback (message_id, user_id, rating, comment, created_at)
@@ -319,7 +440,121 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
                 feedback.Comment,
                 CreatedAt = FormatTime(feedback.CreatedAt),
             },
+            transaction,
             cancellationToken: cancellationToken));
+
+        // An unknown message never gets here: the foreign key rejected the insert above.
+        await ApplyUsageAsync(connection, transaction, UsageDelta.ForFeedback(rated!, (FeedbackRating?)before, feedback.Rating), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<DailyUsage>> GetDailyUsageAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<UsageRow>(new CommandDefinition(
+            """
+            SELECT day AS Day, role AS Role, language AS Language, questions AS Questions, answers AS Answers,
+                   low_confidence_answers AS LowConfidenceAnswers, thumbs_up AS ThumbsUp, thumbs_down AS ThumbsDown,
+                   input_tokens AS InputTokens, output_tokens AS OutputTokens, latency_ms_total AS LatencyMsTotal,
+                   latency_samples AS LatencySamples
+            FROM daily_usage
+            WHERE day >= @from AND day <= @to
+            ORDER BY day, role, language;
+            """,
+            new { from = from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), to = to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) },
+            cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToRecord())];
+    }
+
+    public async IAsyncEnumerable<UserProfile> ReadAllUsersAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<UserRow>(new CommandDefinition(
+            """
+            SELECT id AS Id, email AS Email, display_name AS DisplayName, role AS Role,
+                   preferred_language AS PreferredLanguage
+            FROM users ORDER BY id;
+            """,
+            cancellationToken: cancellationToken));
+        foreach (var row in rows)
+        {
+            yield return new UserProfile
+            {
+                Id = row.Id,
+                Email = row.Email,
+                DisplayName = row.DisplayName,
+                Role = row.Role,
+                PreferredLanguage = row.PreferredLanguage,
+            };
+        }
+    }
+
+    public async IAsyncEnumerable<Conversation> ReadAllConversationsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<ConversationRow>(new CommandDefinition(
+            $"{SelectConversation} ORDER BY id;", cancellationToken: cancellationToken));
+        foreach (var row in rows)
+        {
+            yield return row.ToRecord();
+        }
+    }
+
+    public async IAsyncEnumerable<MessageFeedback> ReadAllFeedbackAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<FeedbackRow>(new CommandDefinition(
+            """
+            SELECT message_id AS MessageId, user_id AS UserId, rating AS Rating, comment AS Comment,
+                   created_at AS CreatedAt
+            FROM feedback ORDER BY message_id, user_id;
+            """,
+            cancellationToken: cancellationToken));
+        foreach (var row in rows)
+        {
+            yield return row.ToRecord();
+        }
+    }
+
+    private static async Task ApplyUsageAsync(SqliteConnection connection, DbTransaction transaction, UsageDelta delta, CancellationToken cancellationToken)
+    {
+        foreach (var (key, c) in delta.Changes)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO daily_usage (day, role, language, questions, answers, low_confidence_answers, thumbs_up,
+                                         thumbs_down, input_tokens, output_tokens, latency_ms_total, latency_samples)
+                VALUES (@Day, @Role, @Language, @Questions, @Answers, @LowConfidenceAnswers, @ThumbsUp,
+                        @ThumbsDown, @InputTokens, @OutputTokens, @LatencyMsTotal, @LatencySamples)
+                ON CONFLICT (day, role, language) DO UPDATE SET
+                    questions = questions + excluded.questions,
+                    answers = answers + excluded.answers,
+                    low_confidence_answers = low_confidence_answers + excluded.low_confidence_answers,
+                    thumbs_up = thumbs_up + excluded.thumbs_up,
+                    thumbs_down = thumbs_down + excluded.thumbs_down,
+                    input_tokens = input_tokens + excluded.input_tokens,
+                    output_tokens = output_tokens + excluded.output_tokens,
+                    latency_ms_total = latency_ms_total + excluded.latency_ms_total,
+                    latency_samples = latency_samples + excluded.latency_samples;
+                """,
+                new
+                {
+                    Day = key.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    key.Role,
+                    key.Language,
+                    c.Questions,
+                    c.Answers,
+                    c.LowConfidenceAnswers,
+                    c.ThumbsUp,
+                    c.ThumbsDown,
+                    c.InputTokens,
+                    c.OutputTokens,
+                    c.LatencyMsTotal,
+                    c.LatencySamples,
+                },
+                transaction,
+                cancellationToken: cancellationToken));
+        }
     }
 
     public async Task<MessageFeedback?> GetFeedbackAsync(string messageId, string userId, CancellationToken cancellationToken)
@@ -333,16 +568,7 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
             """,
             new { messageId, userId },
             cancellationToken: cancellationToken));
-        return row is null
-            ? null
-            : new MessageFeedback
-            {
-                MessageId = row.MessageId,
-                UserId = row.UserId,
-                Rating = (FeedbackRating)row.Rating,
-                Comment = row.Comment,
-                CreatedAt = ParseTime(row.CreatedAt),
-            };
+        return row?.ToRecord();
     }
 
     /// <summary>Closes the pooled connections to the file, so it can be moved or deleted.</summary>
@@ -358,6 +584,9 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
 
     internal static string FormatTime(DateTimeOffset value) =>
         value.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
+
+    private static string FormatDay(DateOnly day) =>
+        FormatTime(new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
 
     internal static DateTimeOffset ParseTime(string value) =>
         DateTimeOffset.ParseExact(value, TimeFormat, CultureInfo.InvariantCulture,
@@ -412,7 +641,7 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
     private const string SelectMessage =
         """
         SELECT id AS Id, conversation_id AS ConversationId, author AS Author, text AS Text,
-               created_at AS CreatedAt, language AS Language, citations AS Citations, model AS Model,
+               created_at AS CreatedAt, language AS Language, role AS Role, citations AS Citations, model AS Model,
                input_tokens AS InputTokens, output_tokens AS OutputTokens,
                cache_read_tokens AS CacheReadTokens, cache_write_tokens AS CacheWriteTokens,
                estimated_cost_usd AS EstimatedCostUsd, latency_ms AS LatencyMs,
@@ -452,6 +681,7 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
             text                   TEXT NOT NULL,
             created_at             TEXT NOT NULL,
             language               TEXT NOT NULL,
+            role                   TEXT,
             citations              TEXT NOT NULL DEFAULT '[]',
             model                  TEXT,
             input_tokens           INTEGER,
@@ -474,6 +704,22 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
             comment    TEXT,
             created_at TEXT NOT NULL,
             PRIMARY KEY (message_id, user_id)
+        );
+
+        CREATE TABLE IF NOT EXISTS daily_usage (
+            day                    TEXT NOT NULL,
+            role                   TEXT NOT NULL,
+            language               TEXT NOT NULL,
+            questions              INTEGER NOT NULL DEFAULT 0,
+            answers                INTEGER NOT NULL DEFAULT 0,
+            low_confidence_answers INTEGER NOT NULL DEFAULT 0,
+            thumbs_up              INTEGER NOT NULL DEFAULT 0,
+            thumbs_down            INTEGER NOT NULL DEFAULT 0,
+            input_tokens           INTEGER NOT NULL DEFAULT 0,
+            output_tokens          INTEGER NOT NULL DEFAULT 0,
+            latency_ms_total       INTEGER NOT NULL DEFAULT 0,
+            latency_samples        INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (day, role, language)
         );
         """;
 
@@ -507,7 +753,7 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
         };
     }
 
-    private sealed class MessageRow
+    private class MessageRow
     {
         public string Id { get; set; } = "";
         public string ConversationId { get; set; } = "";
@@ -515,6 +761,7 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
         public string Text { get; set; } = "";
         public string CreatedAt { get; set; } = "";
         public string Language { get; set; } = "";
+        public string? Role { get; set; }
         public string Citations { get; set; } = "[]";
         public string? Model { get; set; }
         public long? InputTokens { get; set; }
@@ -535,6 +782,7 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
             Text = Text,
             CreatedAt = ParseTime(CreatedAt),
             Language = Language,
+            Role = Role,
             Citations = JsonSerializer.Deserialize<List<Citation>>(Citations, JsonOptions) ?? [],
             Model = Model,
             InputTokens = ToInt(InputTokens),
@@ -558,5 +806,39 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
         public long Rating { get; set; }
         public string? Comment { get; set; }
         public string CreatedAt { get; set; } = "";
+
+        public MessageFeedback ToRecord() => new()
+        {
+            MessageId = MessageId,
+            UserId = UserId,
+            Rating = (FeedbackRating)Rating,
+            Comment = Comment,
+            CreatedAt = ParseTime(CreatedAt),
+        };
+    }
+
+    private sealed class PagedMessageRow : MessageRow
+    {
+        public long Seq { get; set; }
+    }
+
+    private sealed class UsageRow
+    {
+        public string Day { get; set; } = "";
+        public string Role { get; set; } = "";
+        public string Language { get; set; } = "";
+        public long Questions { get; set; }
+        public long Answers { get; set; }
+        public long LowConfidenceAnswers { get; set; }
+        public long ThumbsUp { get; set; }
+        public long ThumbsDown { get; set; }
+        public long InputTokens { get; set; }
+        public long OutputTokens { get; set; }
+        public long LatencyMsTotal { get; set; }
+        public long LatencySamples { get; set; }
+
+        public DailyUsage ToRecord() => new UsageCounters(
+                Questions, Answers, LowConfidenceAnswers, ThumbsUp, ThumbsDown, InputTokens, OutputTokens, LatencyMsTotal, LatencySamples)
+            .ToRow(new DailyUsageKey(DateOnly.ParseExact(Day, "yyyy-MM-dd", CultureInfo.InvariantCulture), Role, Language));
     }
 }

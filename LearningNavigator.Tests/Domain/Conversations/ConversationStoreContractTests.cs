@@ -395,6 +395,181 @@ public abstract class ConversationStoreContractTests : IAsyncLifetime
         Assert.Equal(T0.AddMilliseconds(writers - 1), after.UpdatedAt);
     }
 
+    [Fact]
+    public async Task A_user_cannot_read_another_users_conversation_through_the_user_scoped_reads()
+    {
+        var ana = NewId("user");
+        var ben = NewId("user");
+        var anas = await CreateConversationAsync(ana, T0);
+        await Store.SaveMessageAsync(NewMessage(anas.Id, T0.AddSeconds(1)), Ct);
+
+        Assert.Equal(anas with { UpdatedAt = T0.AddSeconds(1), MessageCount = 1 }, await Store.GetConversationAsync(ana, anas.Id, Ct));
+        Assert.Null(await Store.GetConversationAsync(ben, anas.Id, Ct));
+        Assert.Single((await Store.GetMessagePageAsync(ana, anas.Id, 10, null, Ct)).Messages);
+        var stolen = await Store.GetMessagePageAsync(ben, anas.Id, 10, null, Ct);
+        Assert.Empty(stolen.Messages);
+        Assert.Null(stolen.ContinuationToken);
+        Assert.Empty((await Store.GetMessagePageAsync(ana, NewId("conv"), 10, null, Ct)).Messages);
+    }
+
+    [Fact]
+    public async Task Paging_returns_each_message_once_in_order_and_the_last_page_says_so()
+    {
+        var userId = NewId("user");
+        var conversation = await CreateConversationAsync(userId);
+        var written = new List<StoredMessage>();
+        for (var i = 0; i < 23; i++)
+        {
+            // Every third message shares its instant with the one before: ties must not repeat or drop across pages.
+            var at = T0.AddMilliseconds(i - (i % 3 == 2 ? 1 : 0));
+            var message = NewMessage(conversation.Id, at, text: $"message {i}");
+            written.Add(message);
+            await Store.SaveMessageAsync(message, Ct);
+        }
+
+        var pages = new List<MessagePage>();
+        string? token = null;
+        do
+        {
+            var page = await Store.GetMessagePageAsync(userId, conversation.Id, 5, token, Ct);
+            pages.Add(page);
+            token = page.ContinuationToken;
+        }
+        while (token is not null && pages.Count < 10);
+
+        Assert.Equal([5, 5, 5, 5, 3], pages.Select(p => p.Messages.Count));
+        Assert.Equal(
+            (await Store.GetMessagesAsync(conversation.Id, Ct)).Select(m => m.Id),
+            pages.SelectMany(p => p.Messages).Select(m => m.Id));
+        Assert.Equal(written.Count, pages.SelectMany(p => p.Messages).Select(m => m.Id).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_token_from_another_conversation_or_a_mangled_one_is_refused()
+    {
+        var userId = NewId("user");
+        var first = await CreateConversationAsync(userId);
+        var second = await CreateConversationAsync(userId);
+        foreach (var conversation in new[] { first, second })
+        {
+            await Store.SaveMessageAsync(NewMessage(conversation.Id, T0), Ct);
+            await Store.SaveMessageAsync(NewMessage(conversation.Id, T0.AddSeconds(1)), Ct);
+        }
+
+        var token = (await Store.GetMessagePageAsync(userId, first.Id, 1, null, Ct)).ContinuationToken;
+        Assert.NotNull(token);
+
+        var wrongConversation = await Assert.ThrowsAsync<ArgumentException>(() => Store.GetMessagePageAsync(userId, second.Id, 1, token, Ct));
+        Assert.Contains("continuation token", wrongConversation.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.GetMessagePageAsync(userId, first.Id, 1, "not a token!", Ct));
+    }
+
+    [Fact]
+    public async Task Daily_usage_adds_up_to_the_raw_messages_and_feedback()
+    {
+        // A role of its own keeps this test's rows apart from every other test's in a shared table.
+        var role = NewId("role");
+        var day1 = new DateTimeOffset(2025, 5, 6, 23, 59, 59, 999, TimeSpan.Zero);
+        var day2 = day1.AddMilliseconds(1);
+        var asker = NewId("user");
+        var rater = NewId("user");
+        var conversation = await CreateConversationAsync(asker, day1.AddHours(-1));
+        StoredMessage Question(DateTimeOffset at, string language) => NewMessage(conversation.Id, at) with { Role = role, Language = language };
+        StoredMessage Answer(DateTimeOffset at, string language, bool low = false) => NewMessage(conversation.Id, at) with
+        {
+            Role = role,
+            Language = language,
+            Author = MessageAuthor.Assistant,
+            InputTokens = 100,
+            OutputTokens = 40,
+            LatencyMs = 250,
+            LowConfidence = low,
+        };
+
+        var messages = new List<StoredMessage>
+        {
+            Question(day1, "en"), Answer(day1, "en"),
+            Question(day1, "es"), Answer(day1, "es", low: true),
+            Question(day2, "en"), Answer(day2, "en") with { LatencyMs = null, InputTokens = null },
+        };
+        foreach (var message in messages)
+        {
+            await Store.SaveMessageAsync(message, Ct);
+        }
+
+        MessageFeedback Rate(StoredMessage message, string userId, FeedbackRating rating) =>
+            new() { MessageId = message.Id, UserId = userId, Rating = rating, CreatedAt = day2 };
+        await Store.SaveFeedbackAsync(Rate(messages[1], asker, FeedbackRating.Up), Ct);
+        await Store.SaveFeedbackAsync(Rate(messages[1], rater, FeedbackRating.Up), Ct);
+        await Store.SaveFeedbackAsync(Rate(messages[1], rater, FeedbackRating.Down), Ct);   // replaces rater's Up
+        await Store.SaveFeedbackAsync(Rate(messages[3], asker, FeedbackRating.Down), Ct);
+        await Store.SaveFeedbackAsync(Rate(messages[3], asker, FeedbackRating.Down), Ct);   // same again: no change
+        // A re-save that moves a rated answer to another language: its message and its ratings move rows.
+        messages[3] = messages[3] with { Language = "en", OutputTokens = 55 };
+        await Store.SaveMessageAsync(messages[3], Ct);
+        await Store.SaveMessageAsync(messages[0], Ct);   // an unchanged re-save counts nothing
+
+        var usage = (await Store.GetDailyUsageAsync(DateOnly.FromDateTime(day1.UtcDateTime), DateOnly.FromDateTime(day2.UtcDateTime), Ct))
+            .Where(r => r.Role == role && r != new UsageCounters().ToRow(new DailyUsageKey(r.Day, r.Role, r.Language)))
+            .ToList();
+
+        // Recount from the rows as stored now.
+        var expected = new UsageDelta();
+        foreach (var message in await Store.GetMessagesAsync(conversation.Id, Ct))
+        {
+            expected.Add(DailyUsageKey.For(message), UsageCounters.Of(message));
+            foreach (var userId in new[] { asker, rater })
+            {
+                if (await Store.GetFeedbackAsync(message.Id, userId, Ct) is { } feedback)
+                {
+                    expected.Add(DailyUsageKey.For(message), UsageCounters.Of(feedback.Rating));
+                }
+            }
+        }
+
+        Assert.Equal(
+            expected.Changes.Select(c => c.Value.ToRow(c.Key)).OrderBy(r => r.Day).ThenBy(r => r.Language, StringComparer.Ordinal),
+            usage);
+        // And by hand for one row, so the counting rule itself is pinned down: the first day in English holds
+        // one question, its answer, and the answer that moved in from Spanish with its thumbs down.
+        var day1English = Assert.Single(usage, r => r.Day == new DateOnly(2025, 5, 6) && r.Language == "en");
+        Assert.Equal(
+            new UsageCounters(Questions: 1, Answers: 2, LowConfidenceAnswers: 1, ThumbsUp: 1, ThumbsDown: 2,
+                InputTokens: 200, OutputTokens: 95, LatencyMsTotal: 500, LatencySamples: 2).ToRow(new(new DateOnly(2025, 5, 6), role, "en")),
+            day1English);
+        Assert.DoesNotContain(await Store.GetDailyUsageAsync(new DateOnly(2025, 5, 8), new DateOnly(2025, 5, 9), Ct), r => r.Role == role);
+    }
+
+    [Fact]
+    public async Task Conversations_started_on_a_day_are_listed_oldest_first_and_no_other_day()
+    {
+        var day = new DateTimeOffset(2024, 2, 29, 0, 0, 0, TimeSpan.Zero);
+        var late = await CreateConversationAsync(NewId("user"), day.AddHours(23).AddMinutes(59));
+        var early = await CreateConversationAsync(NewId("user"), day);
+        var nextDay = await CreateConversationAsync(NewId("user"), day.AddDays(1));
+
+        var listed = (await Store.ListConversationsStartedOnAsync(DateOnly.FromDateTime(day.UtcDateTime), Ct)).Select(c => c.Id).ToList();
+
+        Assert.True(listed.IndexOf(early.Id) >= 0 && listed.IndexOf(early.Id) < listed.IndexOf(late.Id), string.Join(", ", listed));
+        Assert.DoesNotContain(nextDay.Id, listed);
+    }
+
+    [Fact]
+    public async Task Read_all_returns_every_user_conversation_and_feedback()
+    {
+        var user = new UserProfile { Id = NewId("user"), Email = "x@y.z", DisplayName = "X", Role = AppRoles.Instructor };
+        await Store.UpsertUserAsync(user, Ct);
+        var conversation = await CreateConversationAsync(user.Id);
+        var message = NewMessage(conversation.Id, T0);
+        await Store.SaveMessageAsync(message, Ct);
+        var feedback = new MessageFeedback { MessageId = message.Id, UserId = user.Id, Rating = FeedbackRating.Down, Comment = "no", CreatedAt = T0 };
+        await Store.SaveFeedbackAsync(feedback, Ct);
+
+        Assert.Contains(user, await Store.ReadAllUsersAsync(Ct).ToListAsync(Ct));
+        Assert.Contains(conversation with { UpdatedAt = T0, MessageCount = 1 }, await Store.ReadAllConversationsAsync(Ct).ToListAsync(Ct));
+        Assert.Contains(feedback, await Store.ReadAllFeedbackAsync(Ct).ToListAsync(Ct));
+    }
+
     /// <summary>Records compare lists by reference, so citations are compared item by item.</summary>
     protected static void AssertSameMessage(StoredMessage expected, StoredMessage? actual)
     {

@@ -52,9 +52,9 @@ public sealed class SqliteConversationStoreTests : ConversationStoreContractTest
 
         Assert.True(File.Exists(DatabasePath));
         Assert.Equal("wal", await QueryScalarAsync<string>("PRAGMA journal_mode;"));
-        Assert.Equal(1L, await QueryScalarAsync<long>("PRAGMA user_version;"));
-        Assert.Equal(4L, await QueryScalarAsync<long>(
-            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('users', 'conversations', 'messages', 'feedback');"));
+        Assert.Equal(2L, await QueryScalarAsync<long>("PRAGMA user_version;"));
+        Assert.Equal(5L, await QueryScalarAsync<long>(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('users', 'conversations', 'messages', 'feedback', 'daily_usage');"));
     }
 
     [Fact]
@@ -120,5 +120,47 @@ public sealed class SqliteConversationStoreTests : ConversationStoreContractTest
 
         Assert.Equal(20, (await Store.GetConversationAsync(conversation.Id, Ct))!.MessageCount);
         Assert.Equal(20L, await QueryScalarAsync<long>($"SELECT COUNT(*) FROM messages WHERE conversation_id = '{conversation.Id}';"));
+    }
+
+    [Fact]
+    public async Task A_version_1_file_gains_the_role_column_and_its_rows_are_counted_once()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        await using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ToString()))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            // The version 1 schema as it shipped, with one question, one rated answer.
+            command.CommandText =
+                """
+                CREATE TABLE users (id TEXT NOT NULL PRIMARY KEY, email TEXT NOT NULL, display_name TEXT NOT NULL, role TEXT NOT NULL, preferred_language TEXT NOT NULL);
+                CREATE TABLE conversations (id TEXT NOT NULL PRIMARY KEY, user_id TEXT NOT NULL, title TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, message_count INTEGER NOT NULL DEFAULT 0);
+                CREATE TABLE messages (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+                    author TEXT NOT NULL, text TEXT NOT NULL, created_at TEXT NOT NULL, language TEXT NOT NULL, citations TEXT NOT NULL DEFAULT '[]', model TEXT,
+                    input_tokens INTEGER, output_tokens INTEGER, cache_read_tokens INTEGER, cache_write_tokens INTEGER, estimated_cost_usd REAL, latency_ms INTEGER,
+                    time_to_first_token_ms INTEGER, low_confidence INTEGER NOT NULL DEFAULT 0, interrupted INTEGER NOT NULL DEFAULT 0);
+                CREATE TABLE feedback (message_id TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE, user_id TEXT NOT NULL, rating INTEGER NOT NULL, comment TEXT,
+                    created_at TEXT NOT NULL, PRIMARY KEY (message_id, user_id));
+                INSERT INTO conversations VALUES ('c1', 'u1', 'Old', '2024-01-02T03:04:05.0000000Z', '2024-01-02T03:04:06.0000000Z', 2);
+                INSERT INTO messages (id, conversation_id, author, text, created_at, language) VALUES ('m1', 'c1', 'user', 'Q', '2024-01-02T03:04:05.0000000Z', 'en');
+                INSERT INTO messages (id, conversation_id, author, text, created_at, language, output_tokens, latency_ms, low_confidence)
+                    VALUES ('m2', 'c1', 'assistant', 'A', '2024-01-02T03:04:06.0000000Z', 'en', 30, 400, 1);
+                INSERT INTO feedback VALUES ('m2', 'u1', -1, NULL, '2024-01-02T03:05:00.0000000Z');
+                PRAGMA user_version = 1;
+                """;
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var store = (SqliteConversationStore)Store;
+        await store.InitializeAsync(Ct);
+        await (await OpenStoreAsync() as SqliteConversationStore)!.InitializeAsync(Ct);
+
+        Assert.Equal(2L, await QueryScalarAsync<long>("PRAGMA user_version;"));
+        Assert.Null((await Store.GetMessageAsync("m1", Ct))!.Role);
+        var row = Assert.Single(await Store.GetDailyUsageAsync(new DateOnly(2024, 1, 2), new DateOnly(2024, 1, 2), Ct));
+        Assert.Equal(
+            new UsageCounters(Questions: 1, Answers: 1, LowConfidenceAnswers: 1, ThumbsUp: 0, ThumbsDown: 1, InputTokens: 0, OutputTokens: 30, LatencyMsTotal: 400, LatencySamples: 1)
+                .ToRow(new DailyUsageKey(new DateOnly(2024, 1, 2), DailyUsage.UnknownRole, "en")),
+            row);
     }
 }

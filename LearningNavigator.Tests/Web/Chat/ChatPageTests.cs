@@ -37,11 +37,12 @@ public sealed class ChatPageTests : ComponentTestContext, IAsyncLifetime
 
     public async Task InitializeAsync() => await Services.GetRequiredService<LibraryStartup>().StartAsync(CancellationToken.None);
 
-    Task IAsyncLifetime.DisposeAsync()
+    async Task IAsyncLifetime.DisposeAsync()
     {
+        // The index commits when its service is disposed: dispose the services before their folder goes.
+        await DisposeAsync();
         SqliteConnection.ClearAllPools();
         data.Dispose();
-        return Task.CompletedTask;
     }
 
     [Fact]

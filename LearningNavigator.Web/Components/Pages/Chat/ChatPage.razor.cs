@@ -72,8 +72,8 @@ public sealed partial class ChatPage : IDisposable
             return;
         }
 
-        var conversation = await Store.GetConversationAsync(ConversationId, CancellationToken.None);
-        if (conversation is null || conversation.UserId != user.Id)
+        var conversation = await Store.GetConversationAsync(user.Id, ConversationId, CancellationToken.None);
+        if (conversation is null)
         {
             activeConversationId = NewId();
             notice = "That conversation does not exist or is not yours. Here is a new one.";
