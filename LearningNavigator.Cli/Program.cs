@@ -8,6 +8,7 @@ var (commandArgs, settings) = CliHost.SplitSettings(args);
 var root = new RootCommand("Learning Navigator from the command line: the same library, settings and data as the web app.")
 {
     AskCommand.Create(settings),
+    IngestCommand.Create(settings),
 };
 
 try
