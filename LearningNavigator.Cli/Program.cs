@@ -11,6 +11,7 @@ var root = new RootCommand("Learning Navigator from the command line: the same l
     DbCommand.Create(settings),
     TransferCommands.Export(settings),
     TransferCommands.Import(settings),
+    IngestCommand.Create(settings),
 };
 
 try

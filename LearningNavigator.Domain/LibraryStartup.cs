@@ -1,5 +1,6 @@
 using LearningNavigator.Conversations.Sqlite;
 using LearningNavigator.Documents;
+using LearningNavigator.Documents.Local;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -8,8 +9,9 @@ using Microsoft.Extensions.Options;
 namespace LearningNavigator;
 
 /// <summary>
-/// Prepares storage and brings the index up to date with the library before the app takes requests,
-/// so the first question already finds every document. Unchanged files are skipped by content hash.
+/// Prepares storage and seeds the library folder (library.json) into the document library before the app
+/// takes requests, so the first question already finds every document. Files seeded before with the same bytes
+/// are skipped; documents left queued by the last run are finished here too.
 /// </summary>
 public sealed partial class LibraryStartup(IServiceProvider services, IOptions<LibraryOptions> library, ILogger<LibraryStartup> logger) : IHostedService
 {
@@ -22,8 +24,13 @@ public sealed partial class LibraryStartup(IServiceProvider services, IOptions<L
             await sqlite.InitializeAsync(cancellationToken);
         }
 
-        var ingestor = services.GetRequiredService<DocumentIngestor>();
-        LastReport = await ingestor.IngestFolderAsync(library.Value.Path, cancellationToken);
+        // Only the embedded library is seeded from the folder; a managed knowledge base has its own documents.
+        if (services.GetRequiredService<IDocumentLibrary>() is not LocalDocumentLibrary)
+        {
+            return;
+        }
+
+        LastReport = await services.GetRequiredService<LibrarySeeder>().SeedAsync(library.Value.Path, cancellationToken);
         Log.Ingested(logger, LastReport.Indexed.Count, LastReport.Skipped.Count, LastReport.Failed.Count);
     }
 

@@ -23,6 +23,7 @@ public static class ServiceCollectionExtensions
         services.AddConversationStore(configuration);
         services.AddDocumentIngestion(configuration);
         services.AddLocalKnowledgeIndex(configuration);
+        services.AddLocalDocumentLibrary();
         services.AddGeneration(configuration);
 
         services.AddOptions<ChatPipelineOptions>()
@@ -35,6 +36,7 @@ public static class ServiceCollectionExtensions
         services.PostConfigure<SqliteStorageOptions>(o => o.DatabasePath = DataPaths.Resolve(contentRoot, o.DatabasePath));
         services.PostConfigure<LocalIndexOptions>(o => o.IndexPath = DataPaths.Resolve(contentRoot, o.IndexPath));
         services.PostConfigure<LibraryOptions>(o => o.Path = DataPaths.Resolve(contentRoot, o.Path));
+        services.PostConfigure<LibraryOptions>(o => o.StoragePath = DataPaths.Resolve(contentRoot, o.StoragePath));
 
         services.AddSingleton<LibraryStartup>();
         services.AddHostedService(provider => provider.GetRequiredService<LibraryStartup>());

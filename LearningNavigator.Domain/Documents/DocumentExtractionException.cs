@@ -7,6 +7,11 @@ public enum DocumentExtractionFailure
     Unreadable,
     Encrypted,
     EmptyText,
+    /// <summary>The bytes are not what the extension says (a text file named .pdf, a PDF named .docx).</summary>
+    WrongType,
+    TooLarge,
+    /// <summary>A ZIP (DOCX) whose entries would inflate to far more than is plausible for a document.</summary>
+    DecompressionBomb,
 }
 
 /// <summary>A document could not be read. The message names the file and the reason, never the content.</summary>

@@ -1,3 +1,4 @@
+using LearningNavigator.Documents.Local;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -27,11 +28,25 @@ public static class DocumentsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDocumentTextExtractor, PdfTextExtractor>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDocumentTextExtractor, DocxTextExtractor>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDocumentTextExtractor, MarkdownTextExtractor>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDocumentTextExtractor, HtmlTextExtractor>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDocumentTextExtractor, PlainTextExtractor>());
         services.TryAddSingleton<DocumentTextExtractor>();
         services.TryAddSingleton(sp => new TextChunker(sp.GetRequiredService<IOptions<ChunkingOptions>>().Value));
         // Transient: it holds no state and must not outlive whatever lifetime the index is registered with.
         services.TryAddTransient<DocumentIngestor>();
+        return services;
+    }
+
+    /// <summary>
+    /// The embedded document library (files on disk, SQLite catalog, background pipeline into the local index) as
+    /// <see cref="IDocumentLibrary"/>, unless another library was registered first.
+    /// </summary>
+    public static IServiceCollection AddLocalDocumentLibrary(this IServiceCollection services)
+    {
+        services.TryAddSingleton<LocalDocumentLibrary>();
+        services.TryAddSingleton<IDocumentLibrary>(sp => sp.GetRequiredService<LocalDocumentLibrary>());
+        services.TryAddSingleton<LibrarySeeder>();
+        services.AddHostedService<LibraryIngestionWorker>();
         return services;
     }
 }

@@ -24,6 +24,7 @@ public sealed partial class DocxTextExtractor : IDocumentTextExtractor
 
         try
         {
+            ZipBombGuard.Check(content, fileName);
             using var word = WordprocessingDocument.Open(content, false);
             var body = word.MainDocumentPart?.Document?.Body
                        ?? throw new DocumentExtractionException(fileName, DocumentExtractionFailure.Unreadable, "the document has no body.");

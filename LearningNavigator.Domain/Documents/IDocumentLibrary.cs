@@ -34,6 +34,9 @@ public sealed record LibraryDocument
     public required DateTimeOffset UpdatedAt { get; init; }
 }
 
+/// <summary>What the admin sees before trusting a document: its text and how it was cut into chunks.</summary>
+public sealed record DocumentPreview(string Text, bool TextTruncated, IReadOnlyList<DocumentChunk> Chunks);
+
 public sealed record DocumentUpload
 {
     public required string FileName { get; init; }
@@ -66,6 +69,13 @@ public interface IDocumentLibrary
 
     /// <summary>Queues every document for indexing again.</summary>
     Task ReindexAllAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The extracted text and chunks as the knowledge store sees them; null when the store cannot show them
+    /// (a managed knowledge base keeps its chunks to itself).
+    /// </summary>
+    Task<DocumentPreview?> GetPreviewAsync(string documentId, CancellationToken cancellationToken) =>
+        Task.FromResult<DocumentPreview?>(null);
 
     /// <summary>Raised whenever a document's status or metadata changes, so pages can refresh.</summary>
     event Action<LibraryDocument>? Changed;

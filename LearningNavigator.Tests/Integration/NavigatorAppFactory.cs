@@ -31,6 +31,7 @@ public class NavigatorAppFactory(string? dataDirectory = null, TimeSpan? wordDel
             ["Accounts:DatabasePath"] = Path.Combine(DataDirectory, "accounts.db"),
             ["Storage:Sqlite:DatabasePath"] = Path.Combine(DataDirectory, "navigator.db"),
             ["Retrieval:Local:IndexPath"] = Path.Combine(DataDirectory, "index"),
+            ["Library:StoragePath"] = Path.Combine(DataDirectory, "library"),
             ["Generation:Extractive:WordDelay"] = (wordDelay ?? TimeSpan.Zero).ToString("c"),
         }));
     }

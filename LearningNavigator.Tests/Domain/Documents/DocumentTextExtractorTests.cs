@@ -164,11 +164,11 @@ public sealed class DocumentTextExtractorTests
     }
 
     [Theory]
-    [InlineData("broken.pdf")]
-    [InlineData("broken.docx")]
-    public async Task Corrupt_file_is_reported_unreadable(string fileName)
+    [InlineData("broken.pdf", "%PDF-1.7\n%garbage with no objects and no cross-reference table")]
+    [InlineData("broken.docx", "PK\u0003\u0004 a zip header and nothing of a zip after it")]
+    public async Task Corrupt_file_is_reported_unreadable(string fileName, string content)
     {
-        var ex = await Assert.ThrowsAsync<DocumentExtractionException>(() => ExtractAsync("not a real document at all", fileName));
+        var ex = await Assert.ThrowsAsync<DocumentExtractionException>(() => ExtractAsync(content, fileName));
 
         Assert.Equal(DocumentExtractionFailure.Unreadable, ex.Failure);
         Assert.Contains(fileName, ex.Message, StringComparison.Ordinal);

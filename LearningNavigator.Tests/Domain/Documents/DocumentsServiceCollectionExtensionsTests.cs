@@ -30,7 +30,7 @@ public sealed class DocumentsServiceCollectionExtensionsTests
         Assert.Same(chunker, provider.GetRequiredService<TextChunker>());
         Assert.NotNull(provider.GetRequiredService<DocumentIngestor>());
         Assert.Equal(
-            [".docx", ".markdown", ".md", ".pdf", ".txt"],
+            [".docx", ".htm", ".html", ".markdown", ".md", ".pdf", ".txt"],
             provider.GetRequiredService<DocumentTextExtractor>().SupportedExtensions.Order(StringComparer.Ordinal));
     }
 
