@@ -34,7 +34,9 @@ public sealed class AwsRequestException(AwsFailure failure, string message, stri
     {
         // "ThrottlingException:http://internal.amazon.com/coral/..." → "ThrottlingException"
         var type = errorType?.Split(':')[0].Trim() ?? string.Empty;
-        var mentionsModel = awsMessage?.Contains("model", StringComparison.OrdinalIgnoreCase) == true;
+        // "You don't have access to the model…", "The provided model identifier is invalid", "…on-demand throughput isn't supported".
+        string[] modelPhrases = ["access to the model", "model identifier", "model id", "model is not", "throughput isn"];
+        var mentionsModel = awsMessage is not null && modelPhrases.Any(p => awsMessage.Contains(p, StringComparison.OrdinalIgnoreCase));
         var failure = type.ToLowerInvariant() switch
         {
             "throttlingexception" or "servicequotaexceededexception" or "toomanyrequestsexception" => AwsFailure.Throttled,

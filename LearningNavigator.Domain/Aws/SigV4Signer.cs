@@ -77,11 +77,13 @@ public static class SigV4Signer
     }
 
     /// <summary>
-    /// Outside S3, AWS encodes each path segment twice: the path on the wire is already encoded once, so each
-    /// segment is encoded once more here.
+    /// Outside S3, AWS encodes each segment of the unencoded path twice, whatever escaping it had on the wire
+    /// (":" in a model id may travel raw or as %3A; both canonicalise to %253A).
     /// </summary>
     public static string CanonicalPath(string absolutePath) =>
-        absolutePath.Length == 0 ? "/" : string.Join('/', absolutePath.Split('/').Select(UriEncode));
+        absolutePath.Length == 0
+            ? "/"
+            : string.Join('/', absolutePath.Split('/').Select(segment => UriEncode(UriEncode(Uri.UnescapeDataString(segment)))));
 
     public static string CanonicalQuery(string query)
     {

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Anthropic.Bedrock;
+using Anthropic.Models.Messages;
 using LearningNavigator.Aws;
 using Microsoft.Extensions.AI;
 using Polly;
@@ -13,7 +15,7 @@ namespace LearningNavigator.Generation.Bedrock;
 /// back-off and jitter for as long as no answer text has arrived. After the first token a failure is final:
 /// the pipeline keeps the partial answer.
 /// </summary>
-public sealed class BedrockChatClient(IChatClient anthropic, string defaultModelId, ResiliencePipeline beforeFirstToken)
+public sealed class BedrockChatClient(IChatClient anthropic, string defaultModelId, int defaultMaxOutputTokens, ResiliencePipeline beforeFirstToken)
     : DelegatingChatClient(anthropic)
 {
     public override async Task<ChatResponse> GetResponseAsync(
@@ -119,6 +121,22 @@ public sealed class BedrockChatClient(IChatClient anthropic, string defaultModel
         var prepared = options?.Clone() ?? new ChatOptions();
         prepared.ModelId ??= defaultModelId;
 
+        // Anthropic's SDK (13.12) has no temperature any more, and its adapter drops ChatOptions.Temperature;
+        // Claude on Bedrock still honours it, so a raw request template carries it.
+        var body = new Dictionary<string, JsonElement>
+        {
+            ["model"] = JsonSerializer.SerializeToElement(prepared.ModelId),
+            ["max_tokens"] = JsonSerializer.SerializeToElement(prepared.MaxOutputTokens ?? defaultMaxOutputTokens),
+            ["messages"] = JsonSerializer.SerializeToElement(Array.Empty<object>()),
+        };
+        if (prepared.Temperature is { } temperature)
+        {
+            body["temperature"] = JsonSerializer.SerializeToElement(temperature);
+        }
+
+        var empty = new Dictionary<string, JsonElement>();
+        prepared.RawRepresentationFactory = _ => MessageCreateParams.FromRawUnchecked(empty, empty, body);
+
         // The passages ride in the prompt's sources block; the object itself must not reach the wire.
         prepared.AdditionalProperties?.Remove(GroundingContext.PassagesKey);
         return prepared;
@@ -133,7 +151,7 @@ public sealed class BedrockChatClient(IChatClient anthropic, string defaultModel
         {
             if (!marked && message.Role == ChatRole.System)
             {
-                var text = new TextContent(message.Text).WithCacheControl(new Anthropic.Models.Messages.CacheControlEphemeral());
+                var text = new TextContent(message.Text).WithCacheControl(new CacheControlEphemeral());
                 prepared.Add(new ChatMessage(ChatRole.System, [text]));
                 marked = true;
                 continue;

@@ -67,6 +67,7 @@ public static class BedrockGenerationServiceCollectionExtensions
         return new BedrockChatClient(
             anthropic.AsIChatClient(bedrock.FastModelId, chat.MaxOutputTokens),
             bedrock.FastModelId!,
+            chat.MaxOutputTokens,
             BedrockChatClient.CreateRetryPipeline(aws.MaxRetries, aws.RetryBaseDelay));
     }
 }

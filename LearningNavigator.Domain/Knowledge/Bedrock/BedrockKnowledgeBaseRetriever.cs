@@ -82,7 +82,7 @@ public sealed class BedrockKnowledgeBaseRetriever(
             {
                 ChunkId = chunkId,
                 DocumentId = uri,
-                Title = String(metadata, "title") ?? FileNameOf(uri),
+                Title = String(metadata, "title") ?? Path.GetFileNameWithoutExtension(FileNameOf(uri)),
                 Page = page,
                 Language = String(metadata, "language") ?? requestedLanguage ?? "en",
                 Text = text,
