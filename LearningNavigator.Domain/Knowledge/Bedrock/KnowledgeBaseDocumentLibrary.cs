@@ -30,6 +30,7 @@ public sealed partial class KnowledgeBaseDocumentLibrary(
     private readonly Lock syncGate = new();
     private readonly CancellationTokenSource stopping = new();
     private bool loaded;
+    private int disposed;
     private bool syncAgain;
     private Task sync = Task.CompletedTask;
 
@@ -144,6 +145,12 @@ public sealed partial class KnowledgeBaseDocumentLibrary(
 
     public void Dispose()
     {
+        // The container disposes it once as itself and once as IDocumentLibrary.
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         stopping.Cancel();
         stopping.Dispose();
         loadGate.Dispose();
