@@ -174,6 +174,23 @@ public sealed class BedrockGenerationTests
         Assert.Single(host.Runtime.Requests);
     }
 
+    [Theory]
+    [InlineData("Bedrock:FastModelId")]
+    [InlineData("Bedrock:StrongModelId")]
+    [InlineData("Aws:Region")]
+    public async Task A_missing_bedrock_setting_fails_at_start_naming_the_key(string key)
+    {
+        await using var host = BedrockTestHost.Start(new Dictionary<string, string?> { [key] = null, ["Retrieval:Provider"] = "Local" });
+
+        var failure = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() =>
+        {
+            _ = host.Get<Microsoft.Extensions.Options.IOptions<BedrockOptions>>().Value;
+            _ = host.Get<Microsoft.Extensions.Options.IOptions<AwsOptions>>().Value;
+        });
+
+        Assert.Contains($"{key} is required when Generation:Provider is Bedrock", failure.Message, StringComparison.Ordinal);
+    }
+
     internal static async Task<(List<AnswerEvent> Events, string ConversationId)> AskAsync(BedrockTestHost host, string question, string? conversationId = null)
     {
         conversationId ??= Guid.NewGuid().ToString("N");
