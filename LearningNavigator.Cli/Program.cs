@@ -29,3 +29,8 @@ catch (InvalidQuestionException ex)
     Console.Error.WriteLine(ex.Message);
     return 2;
 }
+catch (Exception ex) when (LearningNavigator.Generation.Bedrock.BedrockChatClient.AwsExceptionOf(ex) is { } aws)
+{
+    Console.Error.WriteLine($"AWS error: {aws.Message} ({aws.ErrorType ?? "no error code"}: {aws.AwsMessage})");
+    return 3;
+}

@@ -4,6 +4,7 @@ using LearningNavigator.Conversations;
 using LearningNavigator.Conversations.Sqlite;
 using LearningNavigator.Documents;
 using LearningNavigator.Generation;
+using LearningNavigator.Knowledge.Bedrock;
 using LearningNavigator.Knowledge.Local;
 using LearningNavigator.Observability;
 using Microsoft.Extensions.Configuration;
@@ -32,6 +33,7 @@ public static class ServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<AnswerPipeline>();
         services.AddNavigatorTelemetry();
+        services.AddAnswerExtras(configuration);
 
         services.PostConfigure<SqliteStorageOptions>(o => o.DatabasePath = DataPaths.Resolve(contentRoot, o.DatabasePath));
         services.PostConfigure<LocalIndexOptions>(o => o.IndexPath = DataPaths.Resolve(contentRoot, o.IndexPath));
@@ -40,6 +42,9 @@ public static class ServiceCollectionExtensions
 
         services.AddSingleton<LibraryStartup>();
         services.AddHostedService(provider => provider.GetRequiredService<LibraryStartup>());
+
+        // Last: it wraps the local retriever and document library and picks by Retrieval:Provider.
+        services.AddBedrockKnowledgeBase(configuration);
         return services;
     }
 }

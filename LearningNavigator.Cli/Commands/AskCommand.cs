@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using LearningNavigator.Aws;
 using LearningNavigator.Chat;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -17,12 +18,23 @@ public static class AskCommand
         language.AcceptOnlyFromAmong("en", "es");
         var repeat = new Option<int>("--repeat") { Description = "Ask this many times and print time-to-first-token percentiles.", DefaultValueFactory = _ => 1 };
 
+        var live = new Option<bool>("--live")
+        {
+            Description = "Manual smoke test against real AWS (Generation:Provider=Bedrock, Retrieval:Provider=BedrockKnowledgeBase); refuses to run without AWS credentials.",
+        };
+
         var command = new Command("ask", "Answer a question from the library and print the answer with its citations.")
         {
-            question, role, language, repeat,
+            question, role, language, repeat, live,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (parse.GetValue(live) && !await DefaultAwsCredentialSource.AreAvailableAsync())
+            {
+                Console.Error.WriteLine("--live needs AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE) first. Nothing was sent.");
+                return 2;
+            }
+
             await using var services = CliHost.Build(settings);
             await services.GetRequiredService<LibraryStartup>().StartAsync(cancellationToken);
             var pipeline = services.GetRequiredService<AnswerPipeline>();

@@ -6,10 +6,11 @@ public sealed class GenerationOptions
     public const string SectionName = "Generation";
     public const string ExtractiveProvider = "Extractive";
     public const string OpenAICompatibleProvider = "OpenAICompatible";
+    public const string BedrockProvider = "Bedrock";
 
-    public static IReadOnlyList<string> Providers { get; } = [ExtractiveProvider, OpenAICompatibleProvider];
+    public static IReadOnlyList<string> Providers { get; } = [ExtractiveProvider, OpenAICompatibleProvider, BedrockProvider];
 
-    /// <summary>"Extractive" (offline, the default) or "OpenAICompatible".</summary>
+    /// <summary>"Extractive" (offline, the default), "OpenAICompatible" or "Bedrock" (Claude on Amazon Bedrock).</summary>
     public string Provider { get; set; } = ExtractiveProvider;
 }
 

@@ -1,4 +1,5 @@
 using System.ClientModel;
+using LearningNavigator.Generation.Bedrock;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,10 +35,16 @@ public static class GenerationServiceCollectionExtensions
                 (o, generation) => !IsOpenAICompatible(generation.Value) || !string.IsNullOrWhiteSpace(o.Model),
                 "Generation:OpenAICompatible:Model is required when Generation:Provider is OpenAICompatible.")
             .ValidateOnStart();
+        services.AddBedrockGeneration(configuration);
 
         services.AddSingleton<IChatClient>(sp =>
         {
             var generation = sp.GetRequiredService<IOptions<GenerationOptions>>().Value;
+            if (BedrockGenerationServiceCollectionExtensions.IsBedrock(generation))
+            {
+                return BedrockGenerationServiceCollectionExtensions.Create(sp);
+            }
+
             return IsOpenAICompatible(generation)
                 ? CreateOpenAICompatibleClient(sp.GetRequiredService<IOptions<OpenAICompatibleOptions>>().Value)
                 : new ExtractiveChatClient(sp.GetRequiredService<IOptions<ExtractiveAnswererOptions>>());

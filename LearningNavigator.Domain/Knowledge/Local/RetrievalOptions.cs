@@ -7,9 +7,10 @@ public sealed class RetrievalOptions
 {
     public const string SectionName = "Retrieval";
     public const string LocalProvider = "Local";
+    public const string BedrockKnowledgeBaseProvider = "BedrockKnowledgeBase";
 
     [Required(ErrorMessage = "Retrieval:Provider is required.")]
-    [AllowedValues(LocalProvider, ErrorMessage = "Retrieval:Provider must be 'Local'.")]
+    [AllowedValues(LocalProvider, BedrockKnowledgeBaseProvider, ErrorMessage = "Retrieval:Provider must be 'Local' or 'BedrockKnowledgeBase'.")]
     public string Provider { get; set; } = LocalProvider;
 
     [Range(1, 50, ErrorMessage = "Retrieval:TopK must be between 1 and 50.")]

@@ -1,5 +1,6 @@
 using LearningNavigator.Chat;
 using LearningNavigator.Conversations;
+using LearningNavigator.Generation.Bedrock;
 using LearningNavigator.Web.Auth;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -151,7 +152,9 @@ public sealed partial class ChatPage : IDisposable
         catch (AnswerGenerationException ex)
         {
             answer.Complete(ex.PartialAnswer);
-            notice = "The answer could not be completed. What came through is kept; please try again.";
+            notice = BedrockChatClient.AwsExceptionOf(ex) is { } aws
+                ? $"{aws.Message} What came through is kept; please try again."
+                : "The answer could not be completed. What came through is kept; please try again.";
         }
         catch (OperationCanceledException)
         {

@@ -1,0 +1,70 @@
+using System.Net;
+
+namespace LearningNavigator.Aws;
+
+/// <summary>Why an AWS call failed, in the terms an operator acts on.</summary>
+public enum AwsFailure
+{
+    Throttled,
+    AccessDenied,
+    ModelNotEnabled,
+    BadConfiguration,
+    ServiceUnavailable,
+    StreamFailed,
+}
+
+/// <summary>
+/// An AWS service refused or failed a request. <see cref="Exception.Message"/> names the cause in words fit for
+/// the chat page; <see cref="ErrorType"/> keeps AWS's own error code for the logs.
+/// </summary>
+public sealed class AwsRequestException(AwsFailure failure, string message, string? errorType, HttpStatusCode? status, string? awsMessage = null)
+    : Exception(message)
+{
+    /// <summary>AWS's own explanation; for logs only, it may name accounts and resources.</summary>
+    public string? AwsMessage { get; } = awsMessage;
+
+    public AwsFailure Failure { get; } = failure;
+
+    public string? ErrorType { get; } = errorType;
+
+    public HttpStatusCode? StatusCode { get; } = status;
+
+    /// <summary>Maps an AWS error code (x-amzn-ErrorType or an event-stream :exception-type) and status to a cause.</summary>
+    public static AwsRequestException From(string service, HttpStatusCode? status, string? errorType, string? awsMessage)
+    {
+        // "ThrottlingException:http://internal.amazon.com/coral/..." → "ThrottlingException"
+        var type = errorType?.Split(':')[0].Trim() ?? string.Empty;
+        // "You don't have access to the model…", "The provided model identifier is invalid", "…on-demand throughput isn't supported".
+        string[] modelPhrases = ["access to the model", "model identifier", "model id", "model is not", "throughput isn"];
+        var mentionsModel = awsMessage is not null && modelPhrases.Any(p => awsMessage.Contains(p, StringComparison.OrdinalIgnoreCase));
+        var failure = type.ToLowerInvariant() switch
+        {
+            "throttlingexception" or "servicequotaexceededexception" or "toomanyrequestsexception" => AwsFailure.Throttled,
+            "accessdeniedexception" when mentionsModel => AwsFailure.ModelNotEnabled,
+            "accessdeniedexception" or "unrecognizedclientexception" or "invalidsignatureexception"
+                or "expiredtokenexception" or "signaturedoesnotmatch" or "accessdenied" => AwsFailure.AccessDenied,
+            "validationexception" or "resourcenotfoundexception" when mentionsModel => AwsFailure.ModelNotEnabled,
+            "validationexception" or "resourcenotfoundexception" or "nosuchbucket" or "conflictexception" => AwsFailure.BadConfiguration,
+            "modelstreamerrorexception" => AwsFailure.StreamFailed,
+            "internalserverexception" or "serviceunavailableexception" or "modelnotreadyexception" or "modeltimeoutexception" => AwsFailure.ServiceUnavailable,
+            _ => status switch
+            {
+                HttpStatusCode.TooManyRequests => AwsFailure.Throttled,
+                HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized => AwsFailure.AccessDenied,
+                >= HttpStatusCode.InternalServerError => AwsFailure.ServiceUnavailable,
+                null => AwsFailure.StreamFailed,
+                _ => AwsFailure.BadConfiguration,
+            },
+        };
+        var message = failure switch
+        {
+            AwsFailure.Throttled => $"Amazon {service} is throttling requests (too many at once); please try again in a moment.",
+            AwsFailure.AccessDenied => $"Amazon {service} denied access: check the AWS credentials and that their IAM policy allows this call.",
+            AwsFailure.ModelNotEnabled => $"The Claude model is not enabled for this account in the configured region (Bedrock:FastModelId / Bedrock:StrongModelId, Aws:Region).",
+            AwsFailure.BadConfiguration => $"Amazon {service} rejected the request: check the configured ids (Aws:Region, Bedrock:*, KnowledgeBase:*).",
+            AwsFailure.ServiceUnavailable => $"Amazon {service} is unavailable right now; please try again later.",
+            _ => $"Amazon {service} stopped the answer part-way.",
+        };
+        return new AwsRequestException(failure, message, type.Length > 0 ? type : null, status, awsMessage);
+    }
+}
