@@ -31,6 +31,11 @@ public static class ServiceCollectionExtensions
             .Bind(configuration.GetSection(ChatPipelineOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<QuestionRateLimitOptions>()
+            .Bind(configuration.GetSection(QuestionRateLimitOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<IQuestionRateLimiter, QuestionRateLimiter>();
         services.AddSingleton<AnswerPipeline>();
         services.AddNavigatorTelemetry();
         services.AddAnswerExtras(configuration);

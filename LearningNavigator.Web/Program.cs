@@ -4,6 +4,7 @@ using LearningNavigator.Web;
 using LearningNavigator.Web.Auth;
 using LearningNavigator.Web.Components;
 using LearningNavigator.Web.Observability;
+using LearningNavigator.Web.Security;
 
 if (HealthProbe.IsRequested(args))
 {
@@ -17,6 +18,7 @@ builder.Services.AddLearningNavigator(builder.Configuration, builder.Environment
 builder.Services.AddLearningNavigatorWeb();
 builder.Services.AddLocalAccounts(builder.Configuration, builder.Environment.ContentRootPath);
 builder.Services.AddNavigatorObservability(builder.Configuration);
+builder.Services.AddNavigatorSecurity(builder.Configuration, builder.Environment);
 
 var app = builder.Build();
 
@@ -26,6 +28,7 @@ if (!app.Environment.IsDevelopment())
     app.UseHsts();
 }
 
+app.UseNavigatorSecurity();
 app.UseAntiforgery();
 app.UseAuthentication();
 app.UseAuthorization();

@@ -28,7 +28,8 @@ public sealed partial class AnswerPipeline(
     ResponseCache responseCache,
     TimeProvider time,
     ILogger<AnswerPipeline> logger,
-    NavigatorMetrics metrics)
+    NavigatorMetrics metrics,
+    IQuestionRateLimiter rateLimiter)
 {
     private const int TitleLength = 60;
 
@@ -45,6 +46,9 @@ public sealed partial class AnswerPipeline(
         {
             throw new ArgumentException($"Unknown role '{request.Role}'.", nameof(request));
         }
+
+        // Before anything is stored; the lease holds a model slot until the answer has streamed.
+        using var rateLease = await rateLimiter.AcquireAsync(request.UserId, cancellationToken);
 
         // Spans carry ids, roles and counts only: the question itself never leaves the process this way.
         using var answerSpan = NavigatorTelemetry.ActivitySource.StartActivity(NavigatorTelemetry.AnswerSpan);

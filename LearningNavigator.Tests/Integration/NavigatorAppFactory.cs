@@ -19,6 +19,9 @@ public class NavigatorAppFactory(string? dataDirectory = null, TimeSpan? wordDel
 
     public string DataDirectory => dataDirectory ?? ownedData!.Path;
 
+    /// <summary>Settings applied after the defaults above, for tests that need the production value back.</summary>
+    public Dictionary<string, string?> ExtraSettings { get; } = [];
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -33,7 +36,13 @@ public class NavigatorAppFactory(string? dataDirectory = null, TimeSpan? wordDel
             ["Retrieval:Local:IndexPath"] = Path.Combine(DataDirectory, "index"),
             ["Library:StoragePath"] = Path.Combine(DataDirectory, "library"),
             ["Generation:Extractive:WordDelay"] = (wordDelay ?? TimeSpan.Zero).ToString("c"),
+            // Tests reach the app over plain HTTP on loopback, ask many questions as one user and sign the admin
+            // in with a password only; the Security tests turn each of these back on where they test it.
+            ["Security:SecureCookies"] = "false",
+            ["RateLimiting:Questions:PermitLimit"] = "10000",
+            ["Auth:RequireAdminMfa"] = "false",
         }));
+        builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(ExtraSettings));
     }
 
     protected override void Dispose(bool disposing)

@@ -70,7 +70,7 @@ public static class LocalAccountsServiceCollectionExtensions
         {
             await signIn.SignOutAsync();
             return TypedResults.LocalRedirect("~/account/login");
-        });
+        }).RequireAuthorization();
         return endpoints;
     }
 }

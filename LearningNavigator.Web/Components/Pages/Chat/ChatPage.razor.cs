@@ -149,6 +149,12 @@ public sealed partial class ChatPage : IDisposable
             messages.Remove(answer);
             notice = ex.Message;
         }
+        catch (RateLimitExceededException ex)
+        {
+            messages.Remove(userMessage);
+            messages.Remove(answer);
+            notice = ex.Message;
+        }
         catch (AnswerGenerationException ex)
         {
             answer.Complete(ex.PartialAnswer);
