@@ -27,23 +27,26 @@ public sealed class LearningNavigatorStack : Stack
         // Configuration by environment alone: the same image runs the embedded default or the AWS set-up.
         var environment = new Dictionary<string, string>
         {
+            ["Aws__Region"] = Region,
             ["Storage__Provider"] = "DynamoDb",
             ["Storage__DynamoDb__TableName"] = Data.Table.TableName,
-            ["Retrieval__Provider"] = settings.WithKnowledgeBase ? "Bedrock" : "Local",
+            ["Retrieval__Provider"] = settings.WithKnowledgeBase ? "BedrockKnowledgeBase" : "Local",
             ["Generation__Provider"] = "Bedrock",
-            ["Generation__Bedrock__Region"] = Region,
-            ["Generation__Bedrock__Models"] = string.Join(',', settings.ModelIds),
-            ["Documents__Bucket"] = Data.Documents.BucketName,
-            ["Documents__Prefix"] = DataStores.DocumentsPrefix,
+            // The first model id is the fast one, the last the strong one (Bedrock:Routing picks between them).
+            ["Bedrock__FastModelId"] = settings.ModelIds[0],
+            ["Bedrock__StrongModelId"] = settings.ModelIds[^1],
+            ["KnowledgeBase__Bucket"] = Data.Documents.BucketName,
+            ["KnowledgeBase__KeyPrefix"] = DataStores.DocumentsPrefix,
             ["Zendesk__TokenSecretArn"] = ZendeskToken.SecretArn,
+            // Read once OpenID Connect sign-in lands (issue 8); until then the app ignores these keys.
             ["Authentication__Provider"] = "Cognito",
             ["Authentication__Cognito__Authority"] = $"https://cognito-idp.{Region}.amazonaws.com/{Identity.UserPool.UserPoolId}",
             ["Authentication__Cognito__ClientId"] = Identity.Client.UserPoolClientId,
         };
         if (Knowledge.Base is not null && Knowledge.DataSource is not null)
         {
-            environment["Retrieval__Bedrock__KnowledgeBaseId"] = Knowledge.Base.AttrKnowledgeBaseId;
-            environment["Retrieval__Bedrock__DataSourceId"] = Knowledge.DataSource.AttrDataSourceId;
+            environment["KnowledgeBase__Id"] = Knowledge.Base.AttrKnowledgeBaseId;
+            environment["KnowledgeBase__DataSourceId"] = Knowledge.DataSource.AttrDataSourceId;
         }
 
         foreach (var (key, value) in environment)
