@@ -7,6 +7,7 @@ using LearningNavigator.Generation;
 using LearningNavigator.Knowledge.Local;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace LearningNavigator;
 
@@ -29,6 +30,8 @@ public static class ServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<AnswerPipeline>();
+        services.TryAddSingleton<ISafetyEventCounter, SafetyEventCounter>();
+        services.AddSingleton<Guardrails>();
 
         services.PostConfigure<SqliteStorageOptions>(o => o.DatabasePath = DataPaths.Resolve(contentRoot, o.DatabasePath));
         services.PostConfigure<LocalIndexOptions>(o => o.IndexPath = DataPaths.Resolve(contentRoot, o.IndexPath));
