@@ -3,6 +3,7 @@ using LearningNavigator.Configuration;
 using LearningNavigator.Web;
 using LearningNavigator.Web.Auth;
 using LearningNavigator.Web.Components;
+using LearningNavigator.Web.Resources;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddLearningNavigatorEnvironment();
@@ -22,6 +23,7 @@ if (!app.Environment.IsDevelopment())
 app.UseAntiforgery();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseNavigatorLocalization();
 
 app.MapStaticAssets();
 app.MapLocalAccountEndpoints();
