@@ -29,11 +29,13 @@ public static partial class CrisisGuardrail
             return true;
         }
 
-        var teaching = Curriculum().IsMatch(folded) || Hypothetical().IsMatch(folded);
+        var hypothetical = Hypothetical().IsMatch(folded);
         var happeningNow = RightNow().IsMatch(folded);
         if (ThirdPerson().IsMatch(folded))
         {
-            return !teaching || happeningNow;
+            // "Someone in my course is thinking about ending their life" is a report: the course is only where
+            // it happened. Only the material itself ("the suicide module") or a rehearsal makes it teaching.
+            return !(hypothetical || Material().IsMatch(folded)) || happeningNow;
         }
 
         if (!Topic().IsMatch(folded))
@@ -41,6 +43,7 @@ public static partial class CrisisGuardrail
             return false;
         }
 
+        var teaching = hypothetical || Curriculum().IsMatch(folded);
         var words = GuardrailText.WordCount(folded);
         // "How do I ask someone about suicide?" is the course's own question, not a disclosure.
         teaching |= HowTo().IsMatch(folded);
@@ -76,7 +79,7 @@ public static partial class CrisisGuardrail
         | hacerme\s+dano | me\s+hago\s+dano | autolesionarme | me\s+autolesiono
         | (me\s+corto|cortarme)\s+(los\s+brazos|las\s+munecas|las\s+piernas|la\s+piel)
         | (estoy|me\s+siento)\s+(muy\s+)?suicida
-        | (estoy\s+)?pensando\s+en\s+(suicidarme|matarme|quitarme\s+la\s+vida|el\s+suicidio|morirme)
+        | (estoy|sigo|ando|he\s+estado)\s+pensando\s+en\s+(suicidarme|matarme|quitarme\s+la\s+vida|el\s+suicidio|morirme)
         )\b
         """,
         RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace)]
@@ -119,13 +122,18 @@ public static partial class CrisisGuardrail
 
     // Words of the course and its delivery: a question about teaching the topic is not a disclosure.
     [GeneratedRegex(
-        @"\b(teach\w*|train\w*|course|courses|class|classes|module\w*|section\w*|slide\w*|lesson\w*|curriculum|session\w*|present\w*|explain\w*|cover(s|ed|ing)?|discuss\w*|statistic\w*|material\w*|manual\w*|handbook|activit\w*|role[-\s]?play\w*|video\w*|quiz\w*|exam\w*|certif\w*|instructor\w*|workshop\w*|handout\w*|script\w*|chapter\w*|resource\w*|policy|policies|procedure\w*|protocol\w*|algee|mhfa|sign\w*|warning|myths?|risk\s+factors?|ensen\w*|capacit\w*|curso\w*|modulo\w*|seccion\w*|diapositiva\w*|leccion\w*|sesion\w*|presenta\w*|explic\w*|estadistica\w*|materiales|manual|actividad\w*|formacion|taller\w*|capitulo\w*|recursos|politica\w*|procedimiento\w*|protocolo\w*|senales|mitos?|factores\s+de\s+riesgo)\b",
+        @"\b(teach\w*|train\w*|course|courses|class|classes|module\w*|section\w*|slide\w*|lesson\w*|curriculum|session\w*|present\w*|explain\w*|cover(s|ed|ing)?|discuss\w*|statistic\w*|material\w*|manual\w*|handbook|activit\w*|role[-\s]?play\w*|video\w*|quiz\w*|exam\w*|certif\w*|instructor\w*|workshop\w*|handout\w*|script\w*|chapter\w*|resource\w*|policy|policies|procedure\w*|protocol\w*|algee|mhfa|sign\w*|warning|myths?|risk\s+factors?|ensen\w*|capacit\w*|clases?|curso\w*|modulo\w*|seccion\w*|diapositiva\w*|leccion\w*|sesion\w*|presenta\w*|explic\w*|estadistica\w*|materiales|manual|actividad\w*|formacion|taller\w*|capitulo\w*|recursos|politica\w*|procedimiento\w*|protocolo\w*|senales|mitos?|factores\s+de\s+riesgo)\b",
         RegexOptions.CultureInvariant)]
     private static partial Regex Curriculum();
 
+    [GeneratedRegex(
+        @"\b(teach\w*|module\w*|section\w*|slide\w*|lesson\w*|curriculum|role[-\s]?play\w*|manual\w*|handbook|video\w*|statistic\w*|myths?|polic(y|ies)|procedure\w*|protocol\w*|present(ing|ation)\w*|explain\w*|ensen\w*|modulo\w*|seccion\w*|diapositiva\w*|leccion\w*|estadistica\w*|mitos?|politica\w*|procedimiento\w*|protocolo\w*|explic\w*)\b",
+        RegexOptions.CultureInvariant)]
+    private static partial Regex Material();
+
     // "What should I do if someone says…": a rehearsal, not a report.
     [GeneratedRegex(
-        @"\b((if|when|whenever|suppose)\s+(a|an|someone|somebody|one|my|the|any|they|he|she|people|person)|in\s+case|hypothetical\w*|(si|cuando)\s+(un|una|alguien|mi|el|la|algun|alguna|una\s+persona)|en\s+caso\s+de)\b",
+        @"\b((if|when|whenever|suppose)\s+(a|an|someone|somebody|one|my|the|any|they|he|she|people|person)|in\s+case|hypothetical\w*|(si|cuando)\s+(un|una|alguien|mi|el|la|algun|alguna|una\s+persona|esta|estan|tiene|piensa|quiere)|en\s+caso\s+de)\b",
         RegexOptions.CultureInvariant)]
     private static partial Regex Hypothetical();
 
