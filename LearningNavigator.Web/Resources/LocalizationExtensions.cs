@@ -29,7 +29,8 @@ public static class LocalizationExtensions
             options.FallBackToParentCultures = true;
             options.FallBackToParentUICultures = true;
         });
-        services.ConfigureApplicationCookie(options =>
+        // PostConfigure: Identity's cookie set-up replaces the Events object when it configures the scheme.
+        services.PostConfigure<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme, options =>
         {
             var previous = options.Events.OnSignedIn;
             options.Events.OnSignedIn = async context =>
@@ -73,6 +74,10 @@ public static class LocalizationExtensions
         return TypedResults.LocalRedirect(SafeReturnUrl(returnUrl));
     }
 
+    /// <summary>
+    /// The latest explicit choice wins: a language picked on this browser (the cookie) is saved to the profile;
+    /// a browser with no choice yet gets the profile's language.
+    /// </summary>
     private static async Task ApplyProfileLanguageAsync(CookieSignedInContext context)
     {
         if (CurrentUser.From(context.Principal!) is not { } user)
@@ -80,18 +85,24 @@ public static class LocalizationExtensions
             return;
         }
 
-        var store = context.HttpContext.RequestServices.GetRequiredService<IConversationStore>();
-        var profile = await store.GetUserAsync(user.Id, context.HttpContext.RequestAborted);
-        if (profile is null)
+        var http = context.HttpContext;
+        var store = http.RequestServices.GetRequiredService<IConversationStore>();
+        var profile = await store.GetUserAsync(user.Id, http.RequestAborted);
+        var chosen = http.Request.Cookies.TryGetValue(CookieRequestCultureProvider.DefaultCookieName, out var cookie)
+            ? CookieRequestCultureProvider.ParseCookieValue(cookie)?.UICultures.FirstOrDefault().Value
+            : null;
+        if (chosen is not null && SupportedLanguages.Contains(chosen))
         {
-            // First sign-in: whatever language the sign-in page was in becomes the remembered one.
-            var language = CurrentLanguage;
-            await store.UpsertUserAsync(ProfileOf(context.Principal!, user, null) with { PreferredLanguage = language }, context.HttpContext.RequestAborted);
-            WriteCookie(context.Response, language);
+            if (profile?.PreferredLanguage != chosen)
+            {
+                await store.UpsertUserAsync(ProfileOf(context.Principal!, user, profile) with { PreferredLanguage = chosen }, http.RequestAborted);
+            }
+
             return;
         }
 
-        WriteCookie(context.Response, SupportedLanguages.Contains(profile.PreferredLanguage) ? profile.PreferredLanguage : SupportedLanguages[0]);
+        var remembered = profile is not null && SupportedLanguages.Contains(profile.PreferredLanguage) ? profile.PreferredLanguage : CurrentLanguage;
+        WriteCookie(context.Response, remembered);
     }
 
     private static UserProfile ProfileOf(ClaimsPrincipal principal, CurrentUser user, UserProfile? existing) => existing ?? new UserProfile

@@ -36,6 +36,7 @@ public sealed partial class ChatPage : IDisposable
     private ConversationSidebar? sidebar;
     private ElementReference scroller;
     private ElementReference drawerToggle;
+    private DrawerFocus pendingFocus;
 
     [Parameter]
     public string? ConversationId { get; set; }
@@ -113,6 +114,17 @@ public sealed partial class ChatPage : IDisposable
         {
             await using var module = await JS.InvokeAsync<IJSObjectReference>("import", "./js/chat.js");
             await module.InvokeVoidAsync("followScroll", scroller);
+        }
+
+        var focus = pendingFocus;
+        pendingFocus = DrawerFocus.None;
+        if (focus == DrawerFocus.Search && sidebar is not null)
+        {
+            await sidebar.FocusSearchAsync();
+        }
+        else if (focus == DrawerFocus.Toggle)
+        {
+            await drawerToggle.FocusAsync();
         }
     }
 
@@ -243,29 +255,30 @@ public sealed partial class ChatPage : IDisposable
 
     private void OpenCitation(Citation citation) => openCitation = citation;
 
-    private async Task OpenDrawerAsync()
+    // Focus moves once the drawer is on screen (after the render): into its search box on open, back to the
+    // button that opened it on close.
+    private void OpenDrawer()
     {
         drawerOpen = true;
-        StateHasChanged();
-        if (sidebar is not null)
-        {
-            await sidebar.FocusSearchAsync();
-        }
+        pendingFocus = DrawerFocus.Search;
     }
 
-    private async Task CloseDrawerAsync()
+    private void CloseDrawer()
     {
-        if (!drawerOpen)
+        if (drawerOpen)
         {
-            return;
+            drawerOpen = false;
+            pendingFocus = DrawerFocus.Toggle;
         }
-
-        drawerOpen = false;
-        StateHasChanged();
-        await drawerToggle.FocusAsync();
     }
 
-    private Task OnDrawerKeyDown(KeyboardEventArgs e) => e.Key == "Escape" ? CloseDrawerAsync() : Task.CompletedTask;
+    private void OnDrawerKeyDown(KeyboardEventArgs e)
+    {
+        if (e.Key == "Escape")
+        {
+            CloseDrawer();
+        }
+    }
 
     private async Task RenameAsync(ConversationRename rename)
     {
@@ -330,4 +343,11 @@ public sealed partial class ChatPage : IDisposable
     private static string NewId() => Guid.CreateVersion7().ToString("N");
 
     public void Dispose() => answerCancellation?.Cancel();
+
+    private enum DrawerFocus
+    {
+        None,
+        Search,
+        Toggle,
+    }
 }

@@ -54,11 +54,7 @@ public sealed partial class ConversationSidebar
         }
     }
 
-    public async Task FocusSearchAsync()
-    {
-        await Task.Yield();
-        await searchInput.FocusAsync();
-    }
+    public ValueTask FocusSearchAsync() => searchInput.FocusAsync();
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
