@@ -157,6 +157,30 @@ public sealed class LocalizedExperienceTests(BrowserFixture browser)
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task The_stream_scrolls_the_conversation_only_while_the_reader_is_at_the_bottom()
+    {
+        var email = await CreateAccountAsync(AppRoles.Instructor);
+        var page = await NewPageAsync(locale: "en-US", height: 560);
+        await page.GotoAsync(browser.BaseUrl + "/");
+        await SignInAsync(page, email);
+        const string distance = "() => { const m = document.querySelector('[data-testid=chat-messages]'); return m.scrollHeight - m.scrollTop - m.clientHeight; }";
+
+        await AskAsync(page, "What are the steps of the ALGEE action plan?");
+        Assert.True(await page.EvaluateAsync<double>(distance) < 48, "A reader at the bottom should be kept at the bottom.");
+
+        await page.GetByTestId("chat-input").FillAsync("How do I invoice for a course I taught?");
+        await page.GetByTestId("chat-send").ClickAsync();
+        await page.Locator("[data-testid=message-assistant][data-streaming=true]").WaitForAsync();
+        var scrolledMidStream = await page.EvaluateAsync<bool>(
+            "() => { const m = document.querySelector('[data-testid=chat-messages]'); m.scrollTop = 0; return !!document.querySelector('[data-streaming=true]'); }");
+        await Assertions.Expect(page.GetByTestId("message-assistant").Last).ToHaveAttributeAsync("data-streaming", "false");
+
+        Assert.True(scrolledMidStream, "The reader scrolled up after the answer had finished; the check proves nothing.");
+        Assert.Equal(0, await page.EvaluateAsync<double>("() => document.querySelector('[data-testid=chat-messages]').scrollTop"));
+        await page.Context.CloseAsync();
+    }
+
     private static async Task AssertAccessibleAsync(IPage page, string what)
     {
         var result = await page.RunAxe();

@@ -11,14 +11,20 @@ export function enterToSend(textarea, button) {
 }
 
 // Follow the answer only while the reader is already at the bottom; never yank them back up.
+// The scroll event arrives a frame late, so a token landing in between would undo the reader's scroll:
+// the observer therefore also notices that the position moved up since its own last scroll.
 export function followScroll(container) {
+    const nearBottom = () => container.scrollHeight - container.scrollTop - container.clientHeight < 48;
     let pinned = true;
-    container.addEventListener('scroll', () => {
-        pinned = container.scrollHeight - container.scrollTop - container.clientHeight < 48;
-    });
+    let lastAuto = container.scrollTop;
+    container.addEventListener('scroll', () => { pinned = nearBottom(); }, { passive: true });
     new MutationObserver(() => {
+        if (container.scrollTop < lastAuto - 2) {
+            pinned = nearBottom();
+        }
         if (pinned) {
             container.scrollTop = container.scrollHeight;
+            lastAuto = container.scrollTop;
         }
     }).observe(container, { childList: true, subtree: true, characterData: true });
 }
