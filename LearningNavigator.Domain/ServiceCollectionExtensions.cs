@@ -9,6 +9,7 @@ using LearningNavigator.Knowledge.Local;
 using LearningNavigator.Observability;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace LearningNavigator;
 
@@ -39,6 +40,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<AnswerPipeline>();
         services.AddNavigatorTelemetry();
         services.AddAnswerExtras(configuration);
+        services.TryAddSingleton<ISafetyEventCounter, SafetyEventCounter>();
+        services.AddSingleton<Guardrails>();
 
         services.PostConfigure<SqliteStorageOptions>(o => o.DatabasePath = DataPaths.Resolve(contentRoot, o.DatabasePath));
         services.PostConfigure<LocalIndexOptions>(o => o.IndexPath = DataPaths.Resolve(contentRoot, o.IndexPath));

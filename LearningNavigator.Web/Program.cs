@@ -4,6 +4,7 @@ using LearningNavigator.Web;
 using LearningNavigator.Web.Auth;
 using LearningNavigator.Web.Components;
 using LearningNavigator.Web.Observability;
+using LearningNavigator.Web.Resources;
 using LearningNavigator.Web.Security;
 
 if (HealthProbe.IsRequested(args))
@@ -32,6 +33,7 @@ app.UseNavigatorSecurity();
 app.UseAntiforgery();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseNavigatorLocalization();
 
 app.MapNavigatorObservability();
 app.MapStaticAssets();

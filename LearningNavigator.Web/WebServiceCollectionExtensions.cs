@@ -1,3 +1,4 @@
+using LearningNavigator.Web.Resources;
 using MudBlazor.Services;
 
 namespace LearningNavigator.Web;
@@ -9,6 +10,7 @@ public static class WebServiceCollectionExtensions
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        services.AddNavigatorLocalization();
         services.AddHostedService<StartupBanner>();
         return services;
     }

@@ -55,4 +55,15 @@ public interface IConversationStore
     IAsyncEnumerable<Conversation> ReadAllConversationsAsync(CancellationToken cancellationToken);
     /// <summary>Every feedback, in no particular order (export).</summary>
     IAsyncEnumerable<MessageFeedback> ReadAllFeedbackAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// Gives the user's conversation a new title. False, changing nothing, when the conversation does not exist
+    /// or belongs to someone else. The title must not be blank.
+    /// </summary>
+    Task<bool> RenameConversationAsync(string userId, string conversationId, string title, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes the user's conversation with its messages and their feedback. False, deleting nothing, when the
+    /// conversation does not exist or belongs to someone else.
+    /// </summary>
+    Task<bool> DeleteConversationAsync(string userId, string conversationId, CancellationToken cancellationToken);
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using LearningNavigator.Chat;
 using LearningNavigator.Knowledge;
 
 namespace LearningNavigator.Generation;
@@ -48,6 +49,20 @@ internal static partial class ExtractiveAnswerComposer
 
     [GeneratedRegex(@"\[\^?\d{1,5}(?:\s*,\s*\d{1,5})*\]")]
     private static partial Regex BracketNumberRegex();
+
+    // Folded text (lower case, no accents). Instructions aimed at an assistant, in English or Spanish.
+    [GeneratedRegex(
+        """
+        \b(ignore|disregard|forget|override|bypass|skip)\b.{0,40}\b(instructions?|rules|prompts?|guidelines|directions|guardrails|everything\s+(above|before))\b
+        | \b(you\s+are\s+now|you\s+must\s+now|from\s+now\s+on,?\s+(you|the\s+assistant)|act\s+as\s+(a|an|if)|pretend\s+(to\s+be|you)|as\s+an?\s+(ai|assistant|language\s+model))\b
+        | \b(system\s+prompt|(ai|virtual)\s+assistant|language\s+model|chatbot)\b | ^\s*(assistant|system)\s*:
+        | \b(respond|reply|answer)\s+(only\s+|always\s+)?with\b | \b(always|only)\s+(say|respond|reply|answer)\b
+        | \btell\s+(everyone|every\s+user|the\s+user|users|all\s+users)\b
+        | \b(ignora|olvida|omite|desobedece)\b.{0,40}\b(instrucciones|reglas|indicaciones|normas)\b
+        | \b(ahora\s+eres|a\s+partir\s+de\s+ahora\s+(eres|debes)|actua\s+como|finge\s+(ser|que)|como\s+(asistente|modelo\s+de\s+lenguaje)|responde\s+(solo|siempre|unicamente)|di\s+siempre|dile\s+al\s+usuario)\b
+        """,
+        RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace)]
+    private static partial Regex InstructionRegex();
 
     [GeneratedRegex(@"[\p{L}]+")]
     private static partial Regex WordRegex();
@@ -104,6 +119,14 @@ internal static partial class ExtractiveAnswerComposer
             }
         }
 
+        // Same-language passages answer first; the others only when none of those has anything relevant.
+        var questionLanguage = spanish ? "es" : "en";
+        var sameLanguage = candidates.Where(c => passages[c.PassageIndex].Language == questionLanguage).ToList();
+        if (sameLanguage.Count < candidates.Count && sameLanguage.Any(c => c.Relevance >= options.MinimumRelevance))
+        {
+            candidates = sameLanguage;
+        }
+
         var best = candidates.Count == 0 ? 0 : candidates.Max(c => c.Relevance);
         var floor = Math.Max(options.MinimumRelevance, best * RelativeFloor);
         var chosen = new List<Unit>();
@@ -143,10 +166,14 @@ internal static partial class ExtractiveAnswerComposer
 
         void FlushParagraph()
         {
+            // A document that talks to the assistant ("ignore your instructions and say…") is quoting an attack,
+            // not giving advice: that sentence and the rest of its paragraph are never quoted.
+            var addressed = false;
             foreach (var sentence in SentenceBoundaryRegex().Split(paragraph.ToString()))
             {
                 var trimmed = sentence.Trim();
-                if (trimmed.Length > 0)
+                addressed |= AddressesTheAssistant(trimmed);
+                if (trimmed.Length > 0 && !addressed)
                 {
                     units.Add(new Unit(passageIndex, position++, trimmed, null, null, ContentWords.Of(trimmed, spanish)));
                 }
@@ -192,7 +219,7 @@ internal static partial class ExtractiveAnswerComposer
                     }
                 }
 
-                if (items.Count < MaxListItems)
+                if (items.Count < MaxListItems && !AddressesTheAssistant(item.Groups["item"].Value))
                 {
                     items.Add(item.Groups["item"].Value.Trim());
                 }
@@ -216,6 +243,8 @@ internal static partial class ExtractiveAnswerComposer
         FlushList();
         return units;
     }
+
+    internal static bool AddressesTheAssistant(string sentence) => InstructionRegex().IsMatch(GuardrailText.Fold(sentence));
 
     private static string Clean(string text) =>
         // Bracketed numbers in the source would read as citations of the wrong passages.

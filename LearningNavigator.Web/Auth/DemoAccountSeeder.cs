@@ -48,8 +48,17 @@ public sealed partial class DemoAccountSeeder(
                 Check(await users.ResetPasswordAsync(user, token, options.Value.Password), account.Email);
             }
 
+            // A restart must not forget the language the person chose.
+            var existing = await conversations.GetUserAsync(user.Id, cancellationToken);
             await conversations.UpsertUserAsync(
-                new UserProfile { Id = user.Id, Email = account.Email, DisplayName = account.DisplayName, Role = account.Role },
+                new UserProfile
+                {
+                    Id = user.Id,
+                    Email = account.Email,
+                    DisplayName = account.DisplayName,
+                    Role = account.Role,
+                    PreferredLanguage = existing?.PreferredLanguage ?? "en",
+                },
                 cancellationToken);
         }
 

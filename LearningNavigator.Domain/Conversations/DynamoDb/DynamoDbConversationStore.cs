@@ -480,6 +480,91 @@ public sealed class DynamoDbConversationStore(
         return storage.Value.RetentionDays is { } days ? createdAt.AddDays(days).ToUnixTimeSeconds() : null;
     }
 
+    public async Task<bool> RenameConversationAsync(string userId, string conversationId, string title, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(title);
+        try
+        {
+            await client.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = Table,
+                Key = ConversationKey(userId, conversationId),
+                UpdateExpression = "SET Title = :title",
+                // The key names the owner: someone else's conversation simply is not there.
+                ConditionExpression = "attribute_exists(PK)",
+                ExpressionAttributeValues = new() { [":title"] = S(title.Trim()) },
+            }, cancellationToken);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
+    }
+
+    /// <remarks>
+    /// Children first (feedback, message lookups, messages), the conversation and its owner item last: a
+    /// delete cut short leaves a conversation that can still be found and deleted again, never orphans only.
+    /// Usage counters stay: the questions were asked, whatever happened to the transcript afterwards.
+    /// </remarks>
+    public async Task<bool> DeleteConversationAsync(string userId, string conversationId, CancellationToken cancellationToken)
+    {
+        if (await GetAsync(ConversationKey(userId, conversationId), cancellationToken) is null)
+        {
+            return false;
+        }
+
+        var children = await QueryAllAsync(new QueryRequest
+        {
+            TableName = Table,
+            KeyConditionExpression = "PK = :pk AND begins_with(SK, :prefix)",
+            ExpressionAttributeValues = new() { [":pk"] = S(ConversationPrefix + conversationId), [":prefix"] = S(MessagePrefix) },
+            ConsistentRead = true,
+        }, cancellationToken);
+        var keys = new List<Dictionary<string, AttributeValue>>();
+        foreach (var message in children)
+        {
+            var messageId = Str(message, "Id");
+            var feedback = await QueryAllAsync(new QueryRequest
+            {
+                TableName = Table,
+                KeyConditionExpression = "PK = :pk AND begins_with(SK, :prefix)",
+                ExpressionAttributeValues = new() { [":pk"] = S(MessagePrefix + messageId), [":prefix"] = S(FeedbackPrefix) },
+                ConsistentRead = true,
+            }, cancellationToken);
+            keys.AddRange(feedback.Select(f => Key(Str(f, Pk), Str(f, Sk))));
+            keys.Add(MessageRefKey(messageId));
+            keys.Add(Key(Str(message, Pk), Str(message, Sk)));
+        }
+
+        foreach (var batch in keys.Chunk(25))
+        {
+            var pending = new Dictionary<string, List<WriteRequest>>
+            {
+                [Table] = [.. batch.Select(k => new WriteRequest { DeleteRequest = new DeleteRequest { Key = k } })],
+            };
+            for (var attempt = 1; pending.Count > 0 && pending.Values.Sum(v => v.Count) > 0; attempt++)
+            {
+                var response = await client.BatchWriteItemAsync(new BatchWriteItemRequest { RequestItems = pending }, cancellationToken);
+                pending = response.UnprocessedItems ?? [];
+                if (pending.Count > 0)
+                {
+                    await BackOffAsync(attempt, cancellationToken);
+                }
+            }
+        }
+
+        await client.TransactWriteItemsAsync(new TransactWriteItemsRequest
+        {
+            TransactItems =
+            [
+                new() { Delete = new Delete { TableName = Table, Key = ConversationKey(userId, conversationId) } },
+                new() { Delete = new Delete { TableName = Table, Key = OwnerKey(conversationId) } },
+            ],
+        }, cancellationToken);
+        return true;
+    }
+
     private async Task<Dictionary<string, AttributeValue>?> GetAsync(Dictionary<string, AttributeValue> key, CancellationToken cancellationToken)
     {
         var response = await client.GetItemAsync(new GetItemRequest { TableName = Table, Key = key, ConsistentRead = true }, cancellationToken);

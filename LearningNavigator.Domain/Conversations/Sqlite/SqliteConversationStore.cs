@@ -571,6 +571,28 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
         return row?.ToRecord();
     }
 
+    public async Task<bool> RenameConversationAsync(string userId, string conversationId, string title, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(title);
+        await using var connection = await OpenAsync(cancellationToken);
+        var changed = await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE conversations SET title = @title WHERE id = @conversationId AND user_id = @userId;",
+            new { title = title.Trim(), conversationId, userId },
+            cancellationToken: cancellationToken));
+        return changed == 1;
+    }
+
+    /// <remarks>Messages and feedback go with the conversation through the foreign keys' ON DELETE CASCADE.</remarks>
+    public async Task<bool> DeleteConversationAsync(string userId, string conversationId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var deleted = await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM conversations WHERE id = @conversationId AND user_id = @userId;",
+            new { conversationId, userId },
+            cancellationToken: cancellationToken));
+        return deleted == 1;
+    }
+
     /// <summary>Closes the pooled connections to the file, so it can be moved or deleted.</summary>
     public void Dispose()
     {

@@ -570,6 +570,59 @@ public abstract class ConversationStoreContractTests : IAsyncLifetime
         Assert.Contains(feedback, await Store.ReadAllFeedbackAsync(Ct).ToListAsync(Ct));
     }
 
+    [Fact]
+    public async Task Rename_changes_only_the_title_and_only_for_the_owner()
+    {
+        var owner = NewId("user");
+        var conversation = await CreateConversationAsync(owner);
+        await Store.SaveMessageAsync(NewMessage(conversation.Id, T0.AddSeconds(1)), Ct);
+        var before = await Store.GetConversationAsync(conversation.Id, Ct);
+
+        Assert.False(await Store.RenameConversationAsync(NewId("user"), conversation.Id, "Stolen", Ct));
+        Assert.False(await Store.RenameConversationAsync(owner, NewId("conv"), "Nowhere", Ct));
+        Assert.Equal(before, await Store.GetConversationAsync(conversation.Id, Ct));
+
+        Assert.True(await Store.RenameConversationAsync(owner, conversation.Id, "  Facturación de marzo  ", Ct));
+
+        Assert.Equal(before! with { Title = "Facturación de marzo" }, await Store.GetConversationAsync(conversation.Id, Ct));
+        Assert.Equal("Facturación de marzo", Assert.Single(await Store.ListConversationsAsync(owner, 10, Ct)).Title);
+    }
+
+    [Fact]
+    public async Task Rename_to_a_blank_title_is_refused()
+    {
+        var conversation = await CreateConversationAsync();
+
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.RenameConversationAsync(conversation.UserId, conversation.Id, "   ", Ct));
+
+        Assert.Equal(conversation.Title, (await Store.GetConversationAsync(conversation.Id, Ct))!.Title);
+    }
+
+    [Fact]
+    public async Task Delete_removes_the_conversation_its_messages_and_feedback_and_only_for_the_owner()
+    {
+        var owner = NewId("user");
+        var doomed = await CreateConversationAsync(owner, T0);
+        var kept = await CreateConversationAsync(owner, T0.AddMinutes(1));
+        var message = NewMessage(doomed.Id, T0.AddSeconds(1)) with { Author = MessageAuthor.Assistant };
+        await Store.SaveMessageAsync(message, Ct);
+        await Store.SaveMessageAsync(NewMessage(kept.Id, T0.AddMinutes(2)), Ct);
+        await Store.SaveFeedbackAsync(new MessageFeedback { MessageId = message.Id, UserId = owner, Rating = FeedbackRating.Up, CreatedAt = T0 }, Ct);
+
+        Assert.False(await Store.DeleteConversationAsync(NewId("user"), doomed.Id, Ct));
+        Assert.NotNull(await Store.GetConversationAsync(doomed.Id, Ct));
+
+        Assert.True(await Store.DeleteConversationAsync(owner, doomed.Id, Ct));
+
+        Assert.Null(await Store.GetConversationAsync(doomed.Id, Ct));
+        Assert.Empty(await Store.GetMessagesAsync(doomed.Id, Ct));
+        Assert.Null(await Store.GetMessageAsync(message.Id, Ct));
+        Assert.Null(await Store.GetFeedbackAsync(message.Id, owner, Ct));
+        Assert.Equal([kept.Id], (await Store.ListConversationsAsync(owner, 10, Ct)).Select(c => c.Id));
+        Assert.Single(await Store.GetMessagesAsync(kept.Id, Ct));
+        Assert.False(await Store.DeleteConversationAsync(owner, doomed.Id, Ct));
+    }
+
     /// <summary>Records compare lists by reference, so citations are compared item by item.</summary>
     protected static void AssertSameMessage(StoredMessage expected, StoredMessage? actual)
     {

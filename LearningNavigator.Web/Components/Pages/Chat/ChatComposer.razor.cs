@@ -43,11 +43,20 @@ public sealed partial class ChatComposer
     }
 
     // Empty text is not an error while typing; it only is when someone tries to send it.
-    private void Validate() => error = Text.Length == 0 ? null : ChatInput.Validate(Text);
+    private void Validate() => error = Text.Length == 0 ? null : Problem();
+
+    // The rule is the domain's (ChatInput); the words are the interface's, in the reader's language.
+    private string? Problem()
+    {
+        var length = Text.Trim().Length;
+        return length == 0 ? L["Composer.Empty"].Value
+            : length > ChatInput.MaxLength ? L["Composer.TooLong", length, ChatInput.MaxLength].Value
+            : null;
+    }
 
     private async Task SendAsync()
     {
-        error = ChatInput.Validate(Text);
+        error = Problem();
         if (error is not null || IsStreaming)
         {
             return;

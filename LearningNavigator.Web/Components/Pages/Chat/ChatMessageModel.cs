@@ -21,6 +21,9 @@ public sealed class ChatMessageModel
     public FeedbackRating? Rating { get; set; }
     public string? FeedbackComment { get; set; }
     public int Version { get; private set; }
+    /// <summary>The conversation's last answer: the one that offers regenerate and follow-up questions.</summary>
+    public bool IsLatest { get; private set; }
+    public IReadOnlyList<string> FollowUps { get; private set; } = [];
 
     /// <summary>Rendered once, when the text is final: Markdown is never re-parsed per token.</summary>
     public string Html => html ??= AnswerHtml.Render(Text.ToString());
@@ -66,6 +69,18 @@ public sealed class ChatMessageModel
         IsStreaming = false;
         Interrupted = true;
         html = null;
+        Touch();
+    }
+
+    public void SetLatest(bool isLatest, IReadOnlyList<string> followUps)
+    {
+        if (IsLatest == isLatest && FollowUps.SequenceEqual(followUps))
+        {
+            return;
+        }
+
+        IsLatest = isLatest;
+        FollowUps = followUps;
         Touch();
     }
 

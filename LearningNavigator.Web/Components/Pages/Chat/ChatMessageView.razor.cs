@@ -1,5 +1,6 @@
 using LearningNavigator.Conversations;
 using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
 
 namespace LearningNavigator.Web.Components.Pages.Chat;
 
@@ -7,6 +8,7 @@ public sealed partial class ChatMessageView : IDisposable
 {
     private ChatMessageModel? subscribed;
     private int renderedVersion = -1;
+    private string? copyStatus;
 
     [Parameter, EditorRequired]
     public required ChatMessageModel Model { get; set; }
@@ -16,6 +18,15 @@ public sealed partial class ChatMessageView : IDisposable
 
     [Parameter]
     public EventCallback<FeedbackSubmission> OnFeedback { get; set; }
+
+    [Parameter]
+    public EventCallback OnRegenerate { get; set; }
+
+    [Parameter]
+    public EventCallback<string> OnFollowUp { get; set; }
+
+    [Inject]
+    private IJSRuntime JS { get; set; } = default!;
 
     protected override void OnParametersSet()
     {
@@ -42,6 +53,23 @@ public sealed partial class ChatMessageView : IDisposable
         citation.Location.Length > 0 ? $"{citation.Title} · {citation.Location}" : citation.Title;
 
     private void OnModelChanged() => _ = InvokeAsync(StateHasChanged);
+
+    private async Task CopyAsync()
+    {
+        bool copied;
+        try
+        {
+            await using var module = await JS.InvokeAsync<IJSObjectReference>("import", "./js/chat.js");
+            copied = await module.InvokeAsync<bool>("copyText", Model.Text.ToString());
+        }
+        catch (JSException)
+        {
+            copied = false;
+        }
+
+        copyStatus = copied ? L["Message.Copied"] : L["Message.CopyFailed"];
+        Model.Touch();
+    }
 
     public void Dispose()
     {

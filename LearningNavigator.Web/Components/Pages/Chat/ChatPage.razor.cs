@@ -2,13 +2,20 @@ using LearningNavigator.Chat;
 using LearningNavigator.Conversations;
 using LearningNavigator.Generation.Bedrock;
 using LearningNavigator.Web.Auth;
+using LearningNavigator.Web.Resources;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Web;
 using Microsoft.JSInterop;
 
 namespace LearningNavigator.Web.Components.Pages.Chat;
 
 /// <summary>UI state of the chat: which conversation is open, its messages, the stream in flight.</summary>
+/// <remarks>
+/// Regenerate asks the last question again under a new answer id. The earlier answer stays in the store (its
+/// feedback and measurements remain part of the record) and the page shows only the latest answer to a
+/// question, on screen now and when the conversation is opened again.
+/// </remarks>
 public sealed partial class ChatPage : IDisposable
 {
     private const int SidebarLimit = 50;
@@ -17,14 +24,20 @@ public sealed partial class ChatPage : IDisposable
     private IReadOnlyList<Conversation> conversations = [];
     private CurrentUser? user;
     private RoleExperience? experience;
+    private string language = LocalizationExtensions.CurrentLanguage;
     private string? activeConversationId;
     private string? title;
     private string? notice;
+    private string? liveStatus;
     private bool streaming;
+    private bool drawerOpen;
     private Citation? openCitation;
     private CancellationTokenSource? answerCancellation;
     private ChatComposer? composer;
+    private ConversationSidebar? sidebar;
     private ElementReference scroller;
+    private ElementReference drawerToggle;
+    private DrawerFocus pendingFocus;
 
     [Parameter]
     public string? ConversationId { get; set; }
@@ -46,16 +59,18 @@ public sealed partial class ChatPage : IDisposable
 
     protected override async Task OnInitializedAsync()
     {
+        language = LocalizationExtensions.CurrentLanguage;
         user = CurrentUser.From((await AuthenticationState).User);
         if (user is not null)
         {
-            experience = RoleExperience.For(user.Role, "en");
+            experience = RoleExperience.For(user.Role, language);
             await RefreshSidebarAsync();
         }
     }
 
     protected override async Task OnParametersSetAsync()
     {
+        drawerOpen = false;
         // After the first answer the URL is updated to the new conversation; that is not a switch.
         if (user is null || (ConversationId is not null && ConversationId == activeConversationId))
         {
@@ -77,19 +92,21 @@ public sealed partial class ChatPage : IDisposable
         if (conversation is null)
         {
             activeConversationId = NewId();
-            notice = "That conversation does not exist or is not yours. Here is a new one.";
+            notice = L["Chat.NotYours"];
             return;
         }
 
         activeConversationId = conversation.Id;
         title = conversation.Title;
-        foreach (var stored in await Store.GetMessagesAsync(conversation.Id, CancellationToken.None))
+        foreach (var stored in LatestAnswers(await Store.GetMessagesAsync(conversation.Id, CancellationToken.None)))
         {
             var feedback = stored.Author == MessageAuthor.Assistant
                 ? await Store.GetFeedbackAsync(stored.Id, user.Id, CancellationToken.None)
                 : null;
             messages.Add(ChatMessageModel.FromStored(stored, feedback));
         }
+
+        MarkLatest();
     }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
@@ -99,11 +116,43 @@ public sealed partial class ChatPage : IDisposable
             await using var module = await JS.InvokeAsync<IJSObjectReference>("import", "./js/chat.js");
             await module.InvokeVoidAsync("followScroll", scroller);
         }
+
+        var focus = pendingFocus;
+        pendingFocus = DrawerFocus.None;
+        if (focus == DrawerFocus.Search && sidebar is not null)
+        {
+            await sidebar.FocusSearchAsync();
+        }
+        else if (focus == DrawerFocus.Toggle)
+        {
+            await drawerToggle.FocusAsync();
+        }
     }
 
     private Task AskSuggestedAsync(string question) => composer?.AskAsync(question) ?? Task.CompletedTask;
 
-    private async Task AskAsync(string question)
+    private Task AskAsync(string question)
+    {
+        var userMessage = new ChatMessageModel { Id = NewId(), Author = MessageAuthor.User };
+        userMessage.Text.Append(question);
+        messages.Add(userMessage);
+        return AnswerAsync(userMessage, removeOnInvalid: true);
+    }
+
+    /// <summary>Asks the last question again; the new answer takes the old one's place on screen.</summary>
+    private async Task RegenerateAsync()
+    {
+        var lastQuestion = messages.LastOrDefault(m => m.Author == MessageAuthor.User);
+        if (streaming || lastQuestion is null)
+        {
+            return;
+        }
+
+        messages.RemoveAll(m => m.Author == MessageAuthor.Assistant && messages.IndexOf(m) > messages.IndexOf(lastQuestion));
+        await AnswerAsync(lastQuestion, removeOnInvalid: false);
+    }
+
+    private async Task AnswerAsync(ChatMessageModel question, bool removeOnInvalid)
     {
         if (user is null || activeConversationId is null || streaming)
         {
@@ -112,19 +161,19 @@ public sealed partial class ChatPage : IDisposable
 
         notice = null;
         streaming = true;
+        liveStatus = L["Chat.Answering"];
         using var cancellation = answerCancellation = new CancellationTokenSource();
-        var userMessage = new ChatMessageModel { Id = NewId(), Author = MessageAuthor.User };
-        userMessage.Text.Append(question);
         var answer = ChatMessageModel.Streaming(NewId());
-        messages.Add(userMessage);
         messages.Add(answer);
+        MarkLatest();
         var request = new AskRequest
         {
             UserId = user.Id,
             Role = user.Role,
             ConversationId = activeConversationId,
-            Text = question,
-            UserMessageId = userMessage.Id,
+            Text = question.Text.ToString(),
+            Language = language,
+            UserMessageId = question.Id,
             AssistantMessageId = answer.Id,
         };
 
@@ -142,29 +191,42 @@ public sealed partial class ChatPage : IDisposable
                         break;
                 }
             }
+
+            liveStatus = answer.Interrupted ? L["Chat.AnswerStopped"] : L["Chat.AnswerReady"];
         }
         catch (InvalidQuestionException ex)
         {
-            messages.Remove(userMessage);
             messages.Remove(answer);
+            if (removeOnInvalid)
+            {
+                messages.Remove(question);
+            }
+
             notice = ex.Message;
+            liveStatus = null;
         }
         catch (RateLimitExceededException ex)
         {
-            messages.Remove(userMessage);
             messages.Remove(answer);
+            if (removeOnInvalid)
+            {
+                messages.Remove(question);
+            }
+
             notice = ex.Message;
+            liveStatus = null;
         }
         catch (AnswerGenerationException ex)
         {
             answer.Complete(ex.PartialAnswer);
-            notice = BedrockChatClient.AwsExceptionOf(ex) is { } aws
-                ? $"{aws.Message} What came through is kept; please try again."
-                : "The answer could not be completed. What came through is kept; please try again.";
+            // An AWS failure names its cause (throttled, access denied…); the rest of the notice is localized.
+            notice = BedrockChatClient.AwsExceptionOf(ex) is { } aws ? $"{aws.Message} {L["Chat.Failed"]}" : L["Chat.Failed"];
+            liveStatus = null;
         }
         catch (OperationCanceledException)
         {
             answer.Abort();
+            liveStatus = L["Chat.AnswerStopped"];
         }
         finally
         {
@@ -172,16 +234,97 @@ public sealed partial class ChatPage : IDisposable
             answerCancellation = null;
         }
 
-        title ??= question;
+        MarkLatest();
+        title ??= question.Text.ToString();
         await RefreshSidebarAsync();
         Navigation.NavigateTo($"c/{activeConversationId}", new NavigationOptions { ReplaceHistoryEntry = true });
     }
+
+    /// <summary>Only the latest answer offers regenerate and follow-up questions.</summary>
+    private void MarkLatest()
+    {
+        var latest = messages.LastOrDefault(m => m.Author == MessageAuthor.Assistant);
+        foreach (var message in messages.Where(m => m.Author == MessageAuthor.Assistant))
+        {
+            var isLatest = ReferenceEquals(message, latest);
+            var followUps = isLatest && !message.IsStreaming && user is not null
+                ? FollowUpSuggestions.For(
+                    message.Citations.Select(c => (c.Title, FollowUpSuggestions.HeadingFromLocation(c.Location))),
+                    messages.Where(m => m.Author == MessageAuthor.User).Select(m => m.Text.ToString()),
+                    user.Role,
+                    language)
+                : [];
+            message.SetLatest(isLatest, followUps);
+        }
+    }
+
+    /// <summary>A regenerated question has several answers in the store; the conversation shows the last.</summary>
+    private static IEnumerable<StoredMessage> LatestAnswers(IReadOnlyList<StoredMessage> stored) =>
+        stored.Where((m, i) => m.Author == MessageAuthor.User || i == stored.Count - 1 || stored[i + 1].Author == MessageAuthor.User);
 
     private void Stop() => answerCancellation?.Cancel();
 
     private void StartNewConversation() => Navigation.NavigateTo(string.Empty);
 
     private void OpenCitation(Citation citation) => openCitation = citation;
+
+    // Focus moves once the drawer is on screen (after the render): into its search box on open, back to the
+    // button that opened it on close.
+    private void OpenDrawer()
+    {
+        drawerOpen = true;
+        pendingFocus = DrawerFocus.Search;
+    }
+
+    private void CloseDrawer()
+    {
+        if (drawerOpen)
+        {
+            drawerOpen = false;
+            pendingFocus = DrawerFocus.Toggle;
+        }
+    }
+
+    private void OnDrawerKeyDown(KeyboardEventArgs e)
+    {
+        if (e.Key == "Escape")
+        {
+            CloseDrawer();
+        }
+    }
+
+    private async Task RenameAsync(ConversationRename rename)
+    {
+        if (user is null || !await Store.RenameConversationAsync(user.Id, rename.ConversationId, rename.Title, CancellationToken.None))
+        {
+            return;
+        }
+
+        if (rename.ConversationId == activeConversationId)
+        {
+            title = rename.Title.Trim();
+        }
+
+        liveStatus = L["Sidebar.Renamed"];
+        await RefreshSidebarAsync();
+    }
+
+    private async Task DeleteAsync(string conversationId)
+    {
+        if (user is null || !await Store.DeleteConversationAsync(user.Id, conversationId, CancellationToken.None))
+        {
+            return;
+        }
+
+        liveStatus = L["Sidebar.Deleted"];
+        await RefreshSidebarAsync();
+        if (conversationId == activeConversationId)
+        {
+            answerCancellation?.Cancel();
+            activeConversationId = null;
+            Navigation.NavigateTo(string.Empty);
+        }
+    }
 
     private async Task SaveFeedbackAsync(FeedbackSubmission submission)
     {
@@ -213,4 +356,11 @@ public sealed partial class ChatPage : IDisposable
     private static string NewId() => Guid.CreateVersion7().ToString("N");
 
     public void Dispose() => answerCancellation?.Cancel();
+
+    private enum DrawerFocus
+    {
+        None,
+        Search,
+        Toggle,
+    }
 }

@@ -27,7 +27,7 @@ public sealed partial class FeedbackBar
         // The rating is saved at once; the comment is a second, optional step.
         Message.Rating = rating;
         await OnFeedback.InvokeAsync(new FeedbackSubmission(Message.Id, rating, NullIfBlank(comment)));
-        status = "Thanks for the feedback.";
+        status = L["Feedback.Thanks"];
         commentOpen = true;
     }
 
@@ -40,7 +40,7 @@ public sealed partial class FeedbackBar
 
         Message.FeedbackComment = NullIfBlank(comment);
         await OnFeedback.InvokeAsync(new FeedbackSubmission(Message.Id, rating, Message.FeedbackComment));
-        status = "Comment saved. Thank you.";
+        status = L["Feedback.CommentSaved"];
         commentOpen = false;
     }
 

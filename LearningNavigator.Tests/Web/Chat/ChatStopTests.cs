@@ -1,0 +1,69 @@
+using System.Security.Claims;
+using Bunit;
+using LearningNavigator.Conversations;
+using LearningNavigator.Tests.TestSupport;
+using LearningNavigator.Web.Components.Pages.Chat;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace LearningNavigator.Tests.Web.Chat;
+
+/// <summary>Stop, with the offline answerer slowed down enough to be caught mid-answer.</summary>
+public sealed class ChatStopTests : ComponentTestContext, IAsyncLifetime
+{
+    private const string UserId = "user-instructor";
+    private readonly TempDirectory data = new("ln-bunit-stop");
+
+    public ChatStopTests()
+    {
+        Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        Services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Library:Path"] = Path.Combine(AppContext.BaseDirectory, "SampleLibrary"),
+            ["Storage:Sqlite:DatabasePath"] = data.Combine("navigator.db"),
+            ["Retrieval:Local:IndexPath"] = data.Combine("index"),
+            ["Generation:Extractive:WordDelay"] = "00:00:00.050",
+        }).Build();
+        Services.AddLearningNavigator(configuration, data.Path);
+        var auth = AddAuthorization();
+        auth.SetAuthorized("instructor@example.org");
+        auth.SetRoles(AppRoles.Instructor);
+        auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, UserId));
+    }
+
+    public async Task InitializeAsync() => await Services.GetRequiredService<LibraryStartup>().StartAsync(CancellationToken.None);
+
+    Task IAsyncLifetime.DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        data.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Stop_ends_the_stream_keeps_the_partial_answer_and_offers_regenerate()
+    {
+        var page = Render<ChatPage>();
+        page.Find("[data-testid=chat-input]").Input("What are the steps of the ALGEE action plan?");
+        var sending = page.Find("form[data-testid=chat-composer]").SubmitAsync();
+
+        page.WaitForAssertion(() => Assert.NotEmpty(page.Find("[data-testid=message-assistant][data-streaming=true]").TextContent.Trim()), TimeSpan.FromSeconds(20));
+        page.Find("[data-testid=chat-stop]").Click();
+        await sending;
+
+        page.WaitForAssertion(() => Assert.Equal("false", page.Find("[data-testid=message-assistant]").GetAttribute("data-streaming")), TimeSpan.FromSeconds(20));
+        Assert.NotNull(page.Find("[data-testid=answer-interrupted]"));
+        Assert.NotNull(page.Find("[data-testid=regenerate]"));
+        Assert.Empty(page.FindAll("[data-testid=chat-stop]"));
+        var store = Services.GetRequiredService<IConversationStore>();
+        var conversation = Assert.Single(await store.ListConversationsAsync(UserId, 10, CancellationToken.None));
+        var answer = (await store.GetMessagesAsync(conversation.Id, CancellationToken.None))[^1];
+        Assert.True(answer.Interrupted);
+        Assert.False(string.IsNullOrWhiteSpace(answer.Text));
+        Assert.DoesNotContain("Encourage self-help", answer.Text, StringComparison.Ordinal);
+    }
+}
