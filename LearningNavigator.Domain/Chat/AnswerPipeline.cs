@@ -50,7 +50,18 @@ public sealed partial class AnswerPipeline(
         }
 
         // Before anything is stored; the lease holds a model slot until the answer has streamed.
-        using var rateLease = await rateLimiter.AcquireAsync(request.UserId, cancellationToken);
+        IDisposable rateLease;
+        try
+        {
+            rateLease = await rateLimiter.AcquireAsync(request.UserId, cancellationToken);
+        }
+        catch (RateLimitExceededException)
+        {
+            metrics.RateLimitRejected("questions");
+            throw;
+        }
+
+        using var heldLease = rateLease;
 
         // Spans carry ids, roles and counts only: the question itself never leaves the process this way.
         using var answerSpan = NavigatorTelemetry.ActivitySource.StartActivity(NavigatorTelemetry.AnswerSpan);
@@ -134,6 +145,10 @@ public sealed partial class AnswerPipeline(
         chatOptions.ModelId = router.Choose(request.Role, question, passages.Count);
         var cacheKey = ResponseCache.Key(question, request.Role, language, passages);
         var cached = await responseCache.GetAsync(cacheKey, cancellationToken);
+        if (cached is not null)
+        {
+            metrics.CacheHit(request.Role);
+        }
         var generatedFrom = answer.Length;
 
         long? firstTokenAt = null;

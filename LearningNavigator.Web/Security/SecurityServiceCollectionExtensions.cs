@@ -1,3 +1,4 @@
+using LearningNavigator.Observability;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.CookiePolicy;
@@ -42,6 +43,7 @@ public static class SecurityServiceCollectionExtensions
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : perIp.Window;
                 context.HttpContext.Response.Headers.RetryAfter =
                     Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                context.HttpContext.RequestServices.GetService<NavigatorMetrics>()?.RateLimitRejected("per-ip");
                 return ValueTask.CompletedTask;
             };
         });

@@ -19,6 +19,7 @@ public sealed class DocumentsPageTests : IAsyncLifetime, IAsyncDisposable
     {
         context.JSInterop.Mode = JSRuntimeMode.Loose;
         context.Services.AddMudServices();
+        context.Services.AddLocalization();
         context.Services.AddSingleton<IDocumentLibrary>(library);
         context.Services.AddSingleton(Options.Create(new LibraryOptions()));
         library.Documents.Add(Document("algee", "ALGEE action plan", DocumentStatus.Ready) with { PageCount = 4, ChunkCount = 12, Language = "en" });

@@ -43,13 +43,14 @@ public sealed class ChatExperienceTests : ComponentTestContext, IAsyncLifetime
 
     public async Task InitializeAsync() => await Services.GetRequiredService<LibraryStartup>().StartAsync(CancellationToken.None);
 
-    Task IAsyncLifetime.DisposeAsync()
+    async Task IAsyncLifetime.DisposeAsync()
     {
         CultureInfo.CurrentCulture = originalCulture;
         CultureInfo.CurrentUICulture = originalUiCulture;
+        // The index commits when its service is disposed: dispose the services before their folder goes.
+        await DisposeAsync();
         SqliteConnection.ClearAllPools();
         data.Dispose();
-        return Task.CompletedTask;
     }
 
     [Fact]

@@ -55,7 +55,7 @@ public sealed class BedrockGenerationTests
         Assert.Equal("ephemeral", system[0].GetProperty("cache_control").GetProperty("type").GetString());
         var sources = system[1].GetProperty("text").GetString()!;
         Assert.False(system[1].TryGetProperty("cache_control", out _));
-        Assert.Contains("<source id=\"1\" title=\"algee\" location=\"p. 3\">\nListen without judgement to the person.\n</source>", sources, StringComparison.Ordinal);
+        Assert.Contains("<source id=\"1\" title=\"algee\" location=\"p. 3\" language=\"en\">\nListen without judgement to the person.\n</source>", sources, StringComparison.Ordinal);
         var messages = root.GetProperty("messages");
         Assert.Equal("user", messages[messages.GetArrayLength() - 1].GetProperty("role").GetString());
         Assert.Contains(Question, messages[messages.GetArrayLength() - 1].GetRawText(), StringComparison.Ordinal);
