@@ -8,6 +8,8 @@ var (commandArgs, settings) = CliHost.SplitSettings(args);
 var root = new RootCommand("Learning Navigator from the command line: the same library, settings and data as the web app.")
 {
     AskCommand.Create(settings),
+    EvalCommand.Create(settings),
+    BenchCommand.Create(),
 };
 
 try
