@@ -131,6 +131,15 @@ public sealed partial class LuceneKnowledgeIndex : IKnowledgeIndex, IKnowledgeRe
     public Task UpsertDocumentsAsync(IReadOnlyList<(DocumentMetadata Document, string ContentHash, IReadOnlyList<DocumentChunk> Chunks)> documents, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(documents);
+        // Checked before anything is written: a rejected batch must leave nothing pending in the writer.
+        foreach (var (document, _, chunks) in documents)
+        {
+            if (chunks.FirstOrDefault(c => c.DocumentId != document.Id) is { } foreign)
+            {
+                throw new ArgumentException($"Chunk '{foreign.Id}' belongs to document '{foreign.DocumentId}', not '{document.Id}'.", nameof(documents));
+            }
+        }
+
         var allChunks = documents.SelectMany(d => d.Chunks).ToList();
         var vectors = EmbedChunks(allChunks, cancellationToken);
         var next = 0;
@@ -139,15 +148,9 @@ public sealed partial class LuceneKnowledgeIndex : IKnowledgeIndex, IKnowledgeRe
             ObjectDisposedException.ThrowIf(_disposed, this);
             foreach (var (document, hash, chunks) in documents)
             {
-                cancellationToken.ThrowIfCancellationRequested();
                 var luceneDocuments = new List<Document>(chunks.Count + 1) { MarkerDocument(document.Id, hash) };
                 foreach (var chunk in chunks)
                 {
-                    if (chunk.DocumentId != document.Id)
-                    {
-                        throw new ArgumentException($"Chunk '{chunk.Id}' belongs to document '{chunk.DocumentId}', not '{document.Id}'.", nameof(documents));
-                    }
-
                     luceneDocuments.Add(ChunkDocument(chunk, hash, vectors?[next++]));
                 }
 

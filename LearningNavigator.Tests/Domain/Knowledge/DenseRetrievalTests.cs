@@ -203,4 +203,20 @@ public sealed class DenseRetrievalTests : IDisposable
         Assert.DoesNotContain(await AskAsync(index, "anxiety", AppRoles.Admin), p => p.DocumentId == "panic");
         Assert.Equal(2, index.CountChunkVectors());
     }
+
+    [Fact]
+    public async Task A_bulk_upsert_with_a_foreign_chunk_writes_nothing()
+    {
+        var embedder = new KeywordEmbedder(Synonyms);
+        var index = Open(RetrievalMode.Hybrid, embedder);
+        var good = (Panic, "h1", (IReadOnlyList<DocumentChunk>)[Chunk(Panic, 0, "Breathe slowly during a panic attack.")]);
+        var bad = (Payroll, "h2", (IReadOnlyList<DocumentChunk>)[Chunk(Pagos, 0, "Payroll runs monthly.")]);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => index.UpsertDocumentsAsync([good, bad], CancellationToken.None));
+        await index.UpsertDocumentsAsync([good], CancellationToken.None);
+
+        Assert.Equal(["panic"], (await index.GetDocumentHashesAsync(CancellationToken.None)).Keys);
+        Assert.Equal(1, index.CountChunkVectors());
+        Assert.Equal(1, embedder.TextsEmbedded);
+    }
 }
