@@ -58,7 +58,7 @@ public static class BenchCommand
         var documents = Synthesize(dataset, chunkCount);
         var questions = dataset.Queries.Select(q => q.Text).Take(queryCount).ToList();
         var path = Path.Combine(Path.GetTempPath(), "ln-bench-" + Guid.NewGuid().ToString("N"));
-        var miniLm = new MiniLmEmbedder();
+        var miniLm = new MiniLmEmbedder(reuseVectors: false);
         var embedder = new IndexingStandIn(miniLm);
         output.WriteLine($"{chunkCount} chunks in {documents.Count} documents of up to {ChunksPerDocument} chunks, {WordsPerChunk} words each; {questions.Count} queries; {Environment.ProcessorCount} cores");
         try

@@ -22,6 +22,7 @@ public static class LocalKnowledgeServiceCollectionExtensions
 
         // One writer per directory is a Lucene rule, so both interfaces must resolve to the same instance.
         services.AddSingleton<ITextEmbedder, MiniLmEmbedder>();
+        services.AddHostedService<EmbedderWarmUp>();
         services.AddSingleton(sp => new LuceneKnowledgeIndex(
             sp.GetRequiredService<IOptions<LocalIndexOptions>>(),
             sp.GetRequiredService<ITextEmbedder>(),

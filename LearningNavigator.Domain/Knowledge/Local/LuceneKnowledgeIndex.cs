@@ -63,6 +63,8 @@ public sealed partial class LuceneKnowledgeIndex : IKnowledgeIndex, IKnowledgeRe
     private readonly IndexWriter _writer;
     private readonly SearcherManager _searcherManager;
     private readonly System.Threading.Lock _writeLock = new();
+    private const int MaxCachedFilters = 32;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Role, string? Language), Filter> _filters = new();
     private readonly ITextEmbedder? _embedder;
     private readonly LocalIndexOptions _options;
     private readonly ILogger _logger;
@@ -216,7 +218,7 @@ public sealed partial class LuceneKnowledgeIndex : IKnowledgeIndex, IKnowledgeRe
             return Task.FromResult<IReadOnlyList<RetrievedPassage>>([]);
         }
 
-        var filter = new QueryWrapperFilter(BuildFilterQuery(request));
+        var filter = FilterFor(request);
         var mode = _embedder is null ? RetrievalMode.Bm25 : _options.Mode;
         float[]? queryVector = null;
         if (mode != RetrievalMode.Bm25)
@@ -497,6 +499,23 @@ public sealed partial class LuceneKnowledgeIndex : IKnowledgeIndex, IKnowledgeRe
 
         stream.End();
         return terms;
+    }
+
+    /// <summary>
+    /// The role/language filter as a bit set cached per segment: there are only a handful of (role, language)
+    /// pairs, and re-evaluating three term queries over every chunk on each search cost more than the search.
+    /// </summary>
+    private Filter FilterFor(RetrievalRequest request)
+    {
+        var key = (request.Role, request.Language);
+        if (_filters.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        var filter = new CachingWrapperFilter(new QueryWrapperFilter(BuildFilterQuery(request)));
+        // Roles and languages come from the app, not from users, but a bound keeps a stray caller from growing this.
+        return _filters.Count < MaxCachedFilters ? _filters.GetOrAdd(key, filter) : filter;
     }
 
     private static BooleanQuery BuildFilterQuery(RetrievalRequest request)

