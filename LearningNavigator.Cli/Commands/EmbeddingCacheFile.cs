@@ -44,8 +44,16 @@ public sealed class EmbeddingCacheFile : ITextEmbedder, IDisposable
 
     public int Hits { get; private set; }
 
+    /// <summary>Off once the corpus is indexed, so query latency includes running the model.</summary>
+    public bool Enabled { get; set; } = true;
+
     public float[][] Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken)
     {
+        if (!Enabled)
+        {
+            return _inner.Embed(texts, cancellationToken);
+        }
+
         var keys = texts.Select(Key).ToArray();
         var result = new float[texts.Count][];
         var missing = new List<int>();

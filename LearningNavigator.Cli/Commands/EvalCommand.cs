@@ -73,8 +73,9 @@ public static class EvalCommand
                 FusionDepth = settings.FusionDepth,
                 RrfK = settings.RrfK,
             });
-            using var cache = mode == RetrievalMode.Bm25 || embeddingCache is null ? null : new EmbeddingCacheFile(new MiniLmEmbedder(), embeddingCache);
-            ITextEmbedder? embedder = mode == RetrievalMode.Bm25 ? null : cache ?? (ITextEmbedder)new MiniLmEmbedder();
+            using var cache = mode == RetrievalMode.Bm25 || embeddingCache is null ? null : new EmbeddingCacheFile(new MiniLmEmbedder(reuseVectors: false), embeddingCache);
+            // No in-process memo either: every query must pay for its own embedding, as in the app.
+            ITextEmbedder? embedder = mode == RetrievalMode.Bm25 ? null : cache ?? (ITextEmbedder)new MiniLmEmbedder(reuseVectors: false);
             using var index = new LuceneKnowledgeIndex(options, embedder, NullLogger<LuceneKnowledgeIndex>.Instance);
             var started = Stopwatch.GetTimestamp();
             var done = 0;
@@ -86,6 +87,7 @@ public static class EvalCommand
             }
 
             var indexSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            cache?.Enabled = false;
             progress?.WriteLine();
             return await BeirEvaluator.EvaluateAsync(dataset, index, indexSeconds, cancellationToken);
         }
