@@ -12,6 +12,8 @@ var root = new RootCommand("Learning Navigator from the command line: the same l
     TransferCommands.Export(settings),
     TransferCommands.Import(settings),
     IngestCommand.Create(settings),
+    EvalCommand.Create(settings),
+    BenchCommand.Create(),
 };
 
 try

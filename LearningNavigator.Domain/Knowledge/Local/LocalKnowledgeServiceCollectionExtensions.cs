@@ -1,5 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace LearningNavigator.Knowledge.Local;
 
@@ -18,7 +21,12 @@ public static class LocalKnowledgeServiceCollectionExtensions
             .ValidateOnStart();
 
         // One writer per directory is a Lucene rule, so both interfaces must resolve to the same instance.
-        services.AddSingleton<LuceneKnowledgeIndex>();
+        services.AddSingleton<ITextEmbedder, MiniLmEmbedder>();
+        services.AddHostedService<EmbedderWarmUp>();
+        services.AddSingleton(sp => new LuceneKnowledgeIndex(
+            sp.GetRequiredService<IOptions<LocalIndexOptions>>(),
+            sp.GetRequiredService<ITextEmbedder>(),
+            sp.GetService<ILogger<LuceneKnowledgeIndex>>() ?? NullLogger<LuceneKnowledgeIndex>.Instance));
         services.AddSingleton<IKnowledgeIndex>(sp => sp.GetRequiredService<LuceneKnowledgeIndex>());
         services.AddSingleton<IKnowledgeRetriever>(sp => sp.GetRequiredService<LuceneKnowledgeIndex>());
         return services;

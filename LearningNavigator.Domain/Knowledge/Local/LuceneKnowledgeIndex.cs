@@ -11,19 +11,25 @@ using Lucene.Net.Search;
 using Lucene.Net.Search.Similarities;
 using Lucene.Net.Store;
 using Lucene.Net.Util;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using LuceneDirectory = Lucene.Net.Store.Directory;
 
 namespace LearningNavigator.Knowledge.Local;
 
 /// <summary>
-/// The embedded knowledge store: a Lucene BM25 index on disk, one Lucene document per chunk plus one marker
+/// The embedded knowledge store: a Lucene index on disk, one Lucene document per chunk plus one marker
 /// document per source document carrying its content hash. Writes are serialised; reads go through a
 /// <see cref="SearcherManager"/> so a search never sees half of an upsert.
+/// With an embedder and <see cref="RetrievalMode.Dense"/> or <see cref="RetrievalMode.Hybrid"/>, every chunk also
+/// stores its sentence vector (binary doc values), so reopening the index never re-embeds; chunks indexed without
+/// one (an index built in Bm25 mode) are embedded once, on first use. Without an embedder the index is BM25 only.
 /// </summary>
-public sealed class LuceneKnowledgeIndex : IKnowledgeIndex, IKnowledgeRetriever, IDisposable
+public sealed partial class LuceneKnowledgeIndex : IKnowledgeIndex, IKnowledgeRetriever, IDisposable
 {
-    public const int MaxTopK = 50;
+    /// <summary>Recall@100 of an evaluation needs a hundred passages; the chat pipeline asks for far fewer.</summary>
+    public const int MaxTopK = 100;
 
     private const LuceneVersion Version = LuceneVersion.LUCENE_48;
     // Past this, extra query words add clauses (and latency) without changing which passages win.
@@ -46,6 +52,7 @@ public sealed class LuceneKnowledgeIndex : IKnowledgeIndex, IKnowledgeRetriever,
     private const string OrdinalField = "ordinal";
     private const string TextField = "text";
     private const string HashField = "hash";
+    private const string TokenCountField = "tokens";
 
     // Only these two languages have analysers; anything else is analysed as English but still filtered by its own code.
     private static readonly string[] AnalysedLanguages = ["en", "es"];
@@ -56,23 +63,37 @@ public sealed class LuceneKnowledgeIndex : IKnowledgeIndex, IKnowledgeRetriever,
     private readonly IndexWriter _writer;
     private readonly SearcherManager _searcherManager;
     private readonly System.Threading.Lock _writeLock = new();
+    private const int MaxCachedFilters = 32;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Role, string? Language), Filter> _filters = new();
+    private readonly ITextEmbedder? _embedder;
+    private readonly LocalIndexOptions _options;
+    private readonly ILogger _logger;
+    private bool _vectorsComplete;
     private bool _disposed;
 
     public LuceneKnowledgeIndex(IOptions<LocalIndexOptions> options)
+        : this(options, embedder: null, NullLogger<LuceneKnowledgeIndex>.Instance)
     {
-        var path = options.Value.IndexPath;
+    }
+
+    public LuceneKnowledgeIndex(IOptions<LocalIndexOptions> options, ITextEmbedder? embedder, ILogger<LuceneKnowledgeIndex> logger)
+    {
+        _options = options.Value;
+        _logger = logger;
+        _embedder = _options.Mode == RetrievalMode.Bm25 ? null : embedder;
+        var path = _options.IndexPath;
         System.IO.Directory.CreateDirectory(path);
         _directory = FSDirectory.Open(path);
         _analyzer = new PerFieldAnalyzerWrapper(new StandardAnalyzer(Version), _fieldAnalyzers);
         var config = new IndexWriterConfig(Version, _analyzer)
         {
             OpenMode = OpenMode.CREATE_OR_APPEND,
-            Similarity = new BM25Similarity(),
+            Similarity = new BM25Similarity(_options.Bm25K1, _options.Bm25B),
         };
         _writer = new IndexWriter(_directory, config);
         // A fresh directory has no segments yet; committing once lets readers open it.
         _writer.Commit();
-        _searcherManager = new SearcherManager(_writer, applyAllDeletes: true, new Bm25SearcherFactory());
+        _searcherManager = new SearcherManager(_writer, applyAllDeletes: true, new Bm25SearcherFactory(_options.Bm25K1, _options.Bm25B));
     }
 
     public Task UpsertDocumentAsync(DocumentMetadata document, string contentHash, IReadOnlyList<DocumentChunk> chunks, CancellationToken cancellationToken)
@@ -88,14 +109,56 @@ public sealed class LuceneKnowledgeIndex : IKnowledgeIndex, IKnowledgeRetriever,
             throw new ArgumentException($"Chunk '{foreign.Id}' belongs to document '{foreign.DocumentId}', not '{document.Id}'.", nameof(chunks));
         }
 
-        var luceneDocuments = new List<Document>(chunks.Count + 1) { MarkerDocument(document, contentHash) };
-        luceneDocuments.AddRange(chunks.Select(c => ChunkDocument(c, contentHash)));
+        // Embedding is the slow part, so it runs before the write lock is taken.
+        var vectors = EmbedChunks(chunks, cancellationToken);
+        var luceneDocuments = new List<Document>(chunks.Count + 1) { MarkerDocument(document.Id, contentHash) };
+        luceneDocuments.AddRange(chunks.Select((c, i) => ChunkDocument(c, contentHash, vectors?[i])));
 
         lock (_writeLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             // UpdateDocuments deletes and adds as one block, so readers see the old chunks or the new ones, never both.
             _writer.UpdateDocuments(new Term(DocIdField, document.Id), luceneDocuments);
+            _writer.Commit();
+            _searcherManager.MaybeRefreshBlocking();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Upserts many documents with one commit: for bulk loads (evaluation corpora, benchmarks) where a commit per
+    /// document would dominate. Same rules as <see cref="UpsertDocumentAsync"/> per document.
+    /// </summary>
+    public Task UpsertDocumentsAsync(IReadOnlyList<(DocumentMetadata Document, string ContentHash, IReadOnlyList<DocumentChunk> Chunks)> documents, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        // Checked before anything is written: a rejected batch must leave nothing pending in the writer.
+        foreach (var (document, _, chunks) in documents)
+        {
+            if (chunks.FirstOrDefault(c => c.DocumentId != document.Id) is { } foreign)
+            {
+                throw new ArgumentException($"Chunk '{foreign.Id}' belongs to document '{foreign.DocumentId}', not '{document.Id}'.", nameof(documents));
+            }
+        }
+
+        var allChunks = documents.SelectMany(d => d.Chunks).ToList();
+        var vectors = EmbedChunks(allChunks, cancellationToken);
+        var next = 0;
+        lock (_writeLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            foreach (var (document, hash, chunks) in documents)
+            {
+                var luceneDocuments = new List<Document>(chunks.Count + 1) { MarkerDocument(document.Id, hash) };
+                foreach (var chunk in chunks)
+                {
+                    luceneDocuments.Add(ChunkDocument(chunk, hash, vectors?[next++]));
+                }
+
+                _writer.UpdateDocuments(new Term(DocIdField, document.Id), luceneDocuments);
+            }
+
             _writer.Commit();
             _searcherManager.MaybeRefreshBlocking();
         }
@@ -155,18 +218,206 @@ public sealed class LuceneKnowledgeIndex : IKnowledgeIndex, IKnowledgeRetriever,
             return Task.FromResult<IReadOnlyList<RetrievedPassage>>([]);
         }
 
-        var filter = new QueryWrapperFilter(BuildFilterQuery(request));
+        var filter = FilterFor(request);
+        var mode = _embedder is null ? RetrievalMode.Bm25 : _options.Mode;
+        float[]? queryVector = null;
+        if (mode != RetrievalMode.Bm25)
+        {
+            EnsureVectors(cancellationToken);
+            queryVector = _embedder!.Embed([request.Query], cancellationToken)[0];
+        }
+
         var passages = new List<RetrievedPassage>(topK);
         WithSearcher(searcher =>
         {
-            var hits = searcher.Search(query, filter, topK);
-            foreach (var hit in hits.ScoreDocs)
+            switch (mode)
             {
-                passages.Add(ToPassage(searcher.Doc(hit.Doc), hit.Score));
+                case RetrievalMode.Bm25:
+                    foreach (var hit in searcher.Search(query, filter, topK).ScoreDocs)
+                    {
+                        passages.Add(ToPassage(searcher.Doc(hit.Doc), hit.Score));
+                    }
+
+                    break;
+                case RetrievalMode.Dense:
+                    foreach (var (doc, score) in DenseSearch(searcher, queryVector!, filter, topK))
+                    {
+                        passages.Add(ToPassage(searcher.Doc(doc), score));
+                    }
+
+                    break;
+                default:
+                    var depth = Math.Max(topK, _options.FusionDepth);
+                    IReadOnlyList<int> lexical = [.. searcher.Search(query, filter, depth).ScoreDocs.Select(h => h.Doc)];
+                    IReadOnlyList<int> dense = [.. DenseSearch(searcher, queryVector!, filter, depth).Select(h => h.Doc)];
+                    foreach (var (doc, score) in ReciprocalRankFusion.Fuse([lexical, dense], _options.RrfK).Take(topK))
+                    {
+                        passages.Add(ToPassage(searcher.Doc(doc), score));
+                    }
+
+                    break;
             }
         });
 
         return Task.FromResult<IReadOnlyList<RetrievedPassage>>(passages);
+    }
+
+    /// <summary>How many chunks hold a stored vector now: for tests and diagnostics.</summary>
+    public int CountChunkVectors()
+    {
+        var count = 0;
+        WithSearcher(searcher =>
+        {
+            foreach (var leaf in searcher.IndexReader.Leaves)
+            {
+                var reader = leaf.AtomicReader;
+                var vectors = SegmentVectors.For(reader, _embedder?.Dimensions ?? MiniLmEmbedder.VectorDimensions);
+                var live = reader.LiveDocs;
+                for (var doc = 0; doc < reader.MaxDoc; doc++)
+                {
+                    if ((live is null || live.Get(doc)) && vectors.Has(doc))
+                    {
+                        count++;
+                    }
+                }
+            }
+        });
+        return count;
+    }
+
+    private List<(int Doc, float Score)> DenseSearch(IndexSearcher searcher, float[] queryVector, Filter filter, int topK)
+    {
+        var top = new TopScores(topK);
+        foreach (var leaf in searcher.IndexReader.Leaves)
+        {
+            var reader = leaf.AtomicReader;
+            var vectors = SegmentVectors.For(reader, _embedder!.Dimensions);
+            vectors.Score(queryVector, filter.GetDocIdSet(leaf, reader.LiveDocs)?.GetIterator(), leaf.DocBase, top);
+        }
+
+        return top.ToList();
+    }
+
+    private float[][]? EmbedChunks(IReadOnlyList<DocumentChunk> chunks, CancellationToken cancellationToken) =>
+        _embedder is null || chunks.Count == 0 ? null : _embedder.Embed([.. chunks.Select(EmbeddingText)], cancellationToken);
+
+    /// <summary>The title and heading say what a chunk is about when its own words do not.</summary>
+    private static string EmbeddingText(DocumentChunk chunk) =>
+        string.Join("\n", new[] { chunk.Title, string.Equals(chunk.Heading, chunk.Title, StringComparison.OrdinalIgnoreCase) ? null : chunk.Heading, chunk.Text }
+            .Where(part => !string.IsNullOrWhiteSpace(part)));
+
+    /// <summary>
+    /// Gives every chunk without a stored vector one (an index written in Bm25 mode, or by an older version),
+    /// rewriting its document's block. Runs once per process; afterwards every upsert stores vectors itself.
+    /// </summary>
+    private void EnsureVectors(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _vectorsComplete))
+        {
+            return;
+        }
+
+        lock (_writeLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_vectorsComplete)
+            {
+                return;
+            }
+
+            var missing = new HashSet<string>(StringComparer.Ordinal);
+            WithSearcher(searcher =>
+            {
+                foreach (var leaf in searcher.IndexReader.Leaves)
+                {
+                    var reader = leaf.AtomicReader;
+                    var vectors = SegmentVectors.For(reader, _embedder!.Dimensions);
+                    var chunkDocs = new QueryWrapperFilter(new TermQuery(new Term(KindField, ChunkKind))).GetDocIdSet(leaf, reader.LiveDocs)?.GetIterator();
+                    if (chunkDocs is null)
+                    {
+                        continue;
+                    }
+
+                    for (var doc = chunkDocs.NextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = chunkDocs.NextDoc())
+                    {
+                        if (!vectors.Has(doc))
+                        {
+                            missing.Add(reader.Document(doc).Get(DocIdField));
+                        }
+                    }
+                }
+            });
+
+            if (missing.Count > 0)
+            {
+                Log.Backfilling(_logger, missing.Count);
+                foreach (var documentId in missing.Order(StringComparer.Ordinal))
+                {
+                    RewriteWithVectors(documentId, cancellationToken);
+                }
+
+                _writer.Commit();
+                _searcherManager.MaybeRefreshBlocking();
+            }
+
+            _vectorsComplete = true;
+        }
+    }
+
+    private void RewriteWithVectors(string documentId, CancellationToken cancellationToken)
+    {
+        string? hash = null;
+        var chunks = new List<DocumentChunk>();
+        WithSearcher(searcher =>
+        {
+            var hits = searcher.Search(new TermQuery(new Term(DocIdField, documentId)), Math.Max(1, searcher.IndexReader.MaxDoc));
+            foreach (var hit in hits.ScoreDocs)
+            {
+                var doc = searcher.Doc(hit.Doc);
+                hash ??= doc.Get(HashField);
+                if (doc.Get(ChunkIdField) is not null)
+                {
+                    chunks.Add(ToChunk(doc));
+                }
+            }
+        });
+
+        if (hash is null)
+        {
+            return;
+        }
+
+        chunks.Sort((a, b) => a.Ordinal.CompareTo(b.Ordinal));
+        var vectors = EmbedChunks(chunks, cancellationToken);
+        var luceneDocuments = new List<Document>(chunks.Count + 1) { MarkerDocument(documentId, hash) };
+        luceneDocuments.AddRange(chunks.Select((c, i) => ChunkDocument(c, hash, vectors?[i])));
+        _writer.UpdateDocuments(new Term(DocIdField, documentId), luceneDocuments);
+    }
+
+    private static DocumentChunk ToChunk(Document doc)
+    {
+        var text = doc.Get(TextField);
+        return new DocumentChunk
+        {
+            Id = doc.Get(ChunkIdField),
+            DocumentId = doc.Get(DocIdField),
+            Title = doc.Get(TitleField),
+            Heading = doc.Get(HeadingField),
+            Page = doc.GetField(PageField)?.GetInt32Value(),
+            Language = doc.Get(LanguageField),
+            Roles = doc.GetValues(RoleField),
+            StartOffset = doc.GetField(StartField)?.GetInt32Value() ?? 0,
+            EndOffset = doc.GetField(EndField)?.GetInt32Value() ?? 0,
+            Text = text,
+            Ordinal = doc.GetField(OrdinalField)?.GetInt32Value() ?? 0,
+            TokenCount = doc.GetField(TokenCountField)?.GetInt32Value() ?? 0,
+        };
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "Embedding the chunks of {Documents} documents indexed without vectors")]
+        public static partial void Backfilling(ILogger logger, int documents);
     }
 
     public void Dispose()
@@ -250,6 +501,23 @@ public sealed class LuceneKnowledgeIndex : IKnowledgeIndex, IKnowledgeRetriever,
         return terms;
     }
 
+    /// <summary>
+    /// The role/language filter as a bit set cached per segment: there are only a handful of (role, language)
+    /// pairs, and re-evaluating three term queries over every chunk on each search cost more than the search.
+    /// </summary>
+    private Filter FilterFor(RetrievalRequest request)
+    {
+        var key = (request.Role, request.Language);
+        if (_filters.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        var filter = new CachingWrapperFilter(new QueryWrapperFilter(BuildFilterQuery(request)));
+        // Roles and languages come from the app, not from users, but a bound keeps a stray caller from growing this.
+        return _filters.Count < MaxCachedFilters ? _filters.GetOrAdd(key, filter) : filter;
+    }
+
     private static BooleanQuery BuildFilterQuery(RetrievalRequest request)
     {
         var filter = new BooleanQuery
@@ -270,14 +538,14 @@ public sealed class LuceneKnowledgeIndex : IKnowledgeIndex, IKnowledgeRetriever,
         return filter;
     }
 
-    private static Document MarkerDocument(DocumentMetadata document, string contentHash) =>
+    private static Document MarkerDocument(string documentId, string contentHash) =>
     [
         new StringField(KindField, DocumentKind, Field.Store.NO),
-        new StringField(DocIdField, document.Id, Field.Store.YES),
+        new StringField(DocIdField, documentId, Field.Store.YES),
         new StoredField(HashField, contentHash),
     ];
 
-    private static Document ChunkDocument(DocumentChunk chunk, string contentHash)
+    private static Document ChunkDocument(DocumentChunk chunk, string contentHash, float[]? vector)
     {
         var language = AnalysisLanguage(chunk.Language);
         var doc = new Document
@@ -293,8 +561,14 @@ public sealed class LuceneKnowledgeIndex : IKnowledgeIndex, IKnowledgeRetriever,
             new StoredField(StartField, chunk.StartOffset),
             new StoredField(EndField, chunk.EndOffset),
             new StoredField(OrdinalField, chunk.Ordinal),
+            new StoredField(TokenCountField, chunk.TokenCount),
             new StoredField(HashField, contentHash),
         };
+        if (vector is not null)
+        {
+            doc.Add(new BinaryDocValuesField(SegmentVectors.Field, new BytesRef(SegmentVectors.ToBytes(vector))));
+        }
+
         if (!string.IsNullOrEmpty(chunk.Heading))
         {
             doc.Add(new StoredField(HeadingField, chunk.Heading));
@@ -314,7 +588,7 @@ public sealed class LuceneKnowledgeIndex : IKnowledgeIndex, IKnowledgeRetriever,
         return doc;
     }
 
-    private static RetrievedPassage ToPassage(Document doc, float score) => new()
+    private static RetrievedPassage ToPassage(Document doc, double score) => new()
     {
         ChunkId = doc.Get(ChunkIdField),
         DocumentId = doc.Get(DocIdField),
@@ -351,9 +625,9 @@ public sealed class LuceneKnowledgeIndex : IKnowledgeIndex, IKnowledgeRetriever,
         return analyzers;
     }
 
-    private sealed class Bm25SearcherFactory : SearcherFactory
+    private sealed class Bm25SearcherFactory(float k1, float b) : SearcherFactory
     {
         public override IndexSearcher NewSearcher(IndexReader reader) =>
-            new(reader) { Similarity = new BM25Similarity() };
+            new(reader) { Similarity = new BM25Similarity(k1, b) };
     }
 }

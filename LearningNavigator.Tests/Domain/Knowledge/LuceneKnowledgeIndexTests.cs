@@ -26,7 +26,7 @@ public sealed class LuceneKnowledgeIndexTests : IDisposable
         }
     }
 
-    private LuceneKnowledgeIndex Open() => new(Options.Create(new LocalIndexOptions { IndexPath = _path }));
+    private LuceneKnowledgeIndex Open() => new(Options.Create(new LocalIndexOptions { IndexPath = _path, Mode = RetrievalMode.Bm25 }));
 
     private static DocumentMetadata Doc(string id, string language, IReadOnlyList<string> roles, string title) => new()
     {
@@ -297,6 +297,9 @@ public sealed class LuceneKnowledgeIndexTests : IDisposable
     [InlineData("Retrieval:Provider", "Bedrockish", "Retrieval:Provider")]
     [InlineData("Retrieval:TopK", "0", "Retrieval:TopK")]
     [InlineData("Retrieval:Local:IndexPath", "", "Retrieval:Local:IndexPath")]
+    [InlineData("Retrieval:Local:FusionDepth", "5", "Retrieval:Local:FusionDepth")]
+    [InlineData("Retrieval:Local:RrfK", "0", "Retrieval:Local:RrfK")]
+    [InlineData("Retrieval:Local:Bm25B", "1.5", "Retrieval:Local:Bm25B")]
     public void Invalid_configuration_fails_naming_the_key(string key, string value, string expectedInMessage)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -312,5 +315,20 @@ public sealed class LuceneKnowledgeIndexTests : IDisposable
             _ = provider.GetRequiredService<IOptions<LocalIndexOptions>>().Value;
         });
         Assert.Contains(expectedInMessage, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_retrieval_mode_fails_naming_the_key()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Retrieval:Local:IndexPath"] = Path.Combine(_path, "di"),
+            ["Retrieval:Local:Mode"] = "Semantic",
+        }).Build();
+        using var provider = new ServiceCollection().AddLocalKnowledgeIndex(configuration).BuildServiceProvider();
+
+        var error = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IOptions<LocalIndexOptions>>().Value);
+
+        Assert.Contains("Retrieval:Local:Mode", error.Message, StringComparison.Ordinal);
     }
 }
