@@ -12,39 +12,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace LearningNavigator.Tests.Web.Chat;
 
 /// <summary>The chat page over the real domain: sample library, Lucene index, extractive answerer, SQLite.</summary>
-public sealed class ChatPageTests : ComponentTestContext, IAsyncLifetime
+public sealed class ChatPageTests() : DomainChatTestContext("ln-bunit", TimeSpan.Zero)
 {
-    private const string UserId = "user-instructor";
-    private readonly TempDirectory data = new("ln-bunit");
-
-    public ChatPageTests()
-    {
-        Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
-        Services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Library:Path"] = Path.Combine(AppContext.BaseDirectory, "SampleLibrary"),
-            ["Storage:Sqlite:DatabasePath"] = data.Combine("navigator.db"),
-            ["Retrieval:Local:IndexPath"] = data.Combine("index"),
-            ["Generation:Extractive:WordDelay"] = "00:00:00",
-        }).Build();
-        Services.AddLearningNavigator(configuration, data.Path);
-        var auth = AddAuthorization();
-        auth.SetAuthorized("instructor@example.org");
-        auth.SetRoles(AppRoles.Instructor);
-        auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, UserId));
-    }
-
-    public async Task InitializeAsync() => await Services.GetRequiredService<LibraryStartup>().StartAsync(CancellationToken.None);
-
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        // The index commits when its service is disposed: dispose the services before their folder goes.
-        await DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        data.Dispose();
-    }
-
     [Fact]
     public void Empty_chat_greets_the_role_and_offers_suggested_questions()
     {

@@ -12,38 +12,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace LearningNavigator.Tests.Web.Chat;
 
 /// <summary>Stop, with the offline answerer slowed down enough to be caught mid-answer.</summary>
-public sealed class ChatStopTests : ComponentTestContext, IAsyncLifetime
+public sealed class ChatStopTests() : DomainChatTestContext("ln-bunit-stop", TimeSpan.FromMilliseconds(50))
 {
-    private const string UserId = "user-instructor";
-    private readonly TempDirectory data = new("ln-bunit-stop");
-
-    public ChatStopTests()
-    {
-        Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
-        Services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Library:Path"] = Path.Combine(AppContext.BaseDirectory, "SampleLibrary"),
-            ["Storage:Sqlite:DatabasePath"] = data.Combine("navigator.db"),
-            ["Retrieval:Local:IndexPath"] = data.Combine("index"),
-            ["Generation:Extractive:WordDelay"] = "00:00:00.050",
-        }).Build();
-        Services.AddLearningNavigator(configuration, data.Path);
-        var auth = AddAuthorization();
-        auth.SetAuthorized("instructor@example.org");
-        auth.SetRoles(AppRoles.Instructor);
-        auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, UserId));
-    }
-
-    public async Task InitializeAsync() => await Services.GetRequiredService<LibraryStartup>().StartAsync(CancellationToken.None);
-
-    Task IAsyncLifetime.DisposeAsync()
-    {
-        SqliteConnection.ClearAllPools();
-        data.Dispose();
-        return Task.CompletedTask;
-    }
-
     [Fact]
     public async Task Stop_ends_the_stream_keeps_the_partial_answer_and_offers_regenerate()
     {
