@@ -1,13 +1,7 @@
-using System.Security.Claims;
 using Bunit;
 using LearningNavigator.Conversations;
-using LearningNavigator.Tests.TestSupport;
 using LearningNavigator.Web.Components.Pages.Chat;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LearningNavigator.Tests.Web.Chat;
 
