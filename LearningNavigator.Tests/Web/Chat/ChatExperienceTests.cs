@@ -1,57 +1,21 @@
 using System.Globalization;
-using System.Security.Claims;
 using Bunit;
 using LearningNavigator.Conversations;
-using LearningNavigator.Tests.TestSupport;
 using LearningNavigator.Web.Components.Pages.Chat;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LearningNavigator.Tests.Web.Chat;
 
 /// <summary>History, regenerate, follow-ups, copy and Spanish, on the chat page over the real domain.</summary>
-public sealed class ChatExperienceTests : ComponentTestContext, IAsyncLifetime
+public sealed class ChatExperienceTests : DomainChatTestContext
 {
-    private const string UserId = "user-instructor";
-    private readonly TempDirectory data = new("ln-bunit-ux");
-    private readonly CultureInfo originalCulture = CultureInfo.CurrentCulture;
-    private readonly CultureInfo originalUiCulture = CultureInfo.CurrentUICulture;
-
     public ChatExperienceTests()
+        : base("ln-bunit-ux", TimeSpan.Zero)
     {
-        Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
-        Services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Library:Path"] = Path.Combine(AppContext.BaseDirectory, "SampleLibrary"),
-            ["Storage:Sqlite:DatabasePath"] = data.Combine("navigator.db"),
-            ["Retrieval:Local:IndexPath"] = data.Combine("index"),
-            ["Generation:Extractive:WordDelay"] = "00:00:00",
-        }).Build();
-        Services.AddLearningNavigator(configuration, data.Path);
-        var auth = AddAuthorization();
-        auth.SetAuthorized("instructor@example.org");
-        auth.SetRoles(AppRoles.Instructor);
-        auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, UserId));
         JSInterop.Setup<bool>("copyText", _ => true).SetResult(true);
     }
 
     private IConversationStore Store => Services.GetRequiredService<IConversationStore>();
-
-    public async Task InitializeAsync() => await Services.GetRequiredService<LibraryStartup>().StartAsync(CancellationToken.None);
-
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        CultureInfo.CurrentCulture = originalCulture;
-        CultureInfo.CurrentUICulture = originalUiCulture;
-        // The index commits when its service is disposed: dispose the services before their folder goes.
-        await DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        data.Dispose();
-    }
 
     [Fact]
     public async Task History_search_filters_by_title_ignoring_accents_and_case()

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using Bunit;
 using LearningNavigator.Tests.TestSupport;
@@ -16,6 +17,10 @@ namespace LearningNavigator.Tests.Web.Chat;
 public abstract class DomainChatTestContext : ComponentTestContext, IAsyncLifetime
 {
     protected const string UserId = "user-instructor";
+
+    // Tests that switch the interface language must not leak it into the next test on this thread.
+    private readonly CultureInfo originalCulture = CultureInfo.CurrentCulture;
+    private readonly CultureInfo originalUiCulture = CultureInfo.CurrentUICulture;
 
     protected DomainChatTestContext(string folderPrefix, TimeSpan wordDelay)
     {
@@ -42,6 +47,8 @@ public abstract class DomainChatTestContext : ComponentTestContext, IAsyncLifeti
 
     async Task IAsyncLifetime.DisposeAsync()
     {
+        CultureInfo.CurrentCulture = originalCulture;
+        CultureInfo.CurrentUICulture = originalUiCulture;
         // The index commits when its service is disposed: dispose the services before their folder goes.
         await DisposeAsync();
         SqliteConnection.ClearAllPools();
