@@ -1,10 +1,12 @@
 // Enter sends, Shift+Enter breaks the line; IME composition (e.g. accents) never sends by accident.
-export function enterToSend(textarea, button) {
+// The send button's disabled state comes from the server and can lag a fast typist by a round trip, so it is
+// not consulted: the form is submitted and the server, which sees the input events first, decides.
+export function enterToSend(textarea) {
     textarea.addEventListener('keydown', event => {
         if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
             event.preventDefault();
-            if (!button.disabled) {
-                button.click();
+            if (textarea.value.trim().length > 0) {
+                textarea.form.requestSubmit();
             }
         }
     });

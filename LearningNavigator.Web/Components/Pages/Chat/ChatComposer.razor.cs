@@ -7,7 +7,6 @@ namespace LearningNavigator.Web.Components.Pages.Chat;
 public sealed partial class ChatComposer
 {
     private ElementReference input;
-    private ElementReference send;
     private string? error;
     private bool ready;
 
@@ -36,7 +35,7 @@ public sealed partial class ChatComposer
         if (firstRender)
         {
             await using var module = await JS.InvokeAsync<IJSObjectReference>("import", "./js/chat.js");
-            await module.InvokeVoidAsync("enterToSend", input, send);
+            await module.InvokeVoidAsync("enterToSend", input);
             ready = true;
             StateHasChanged();
         }
