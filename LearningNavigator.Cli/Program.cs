@@ -14,6 +14,7 @@ var root = new RootCommand("Learning Navigator from the command line: the same l
     IngestCommand.Create(settings),
     EvalCommand.Create(settings),
     BenchCommand.Create(),
+    LearningNavigator.Cli.Load.LoadCommand.Create(settings),
 };
 
 try

@@ -7,8 +7,10 @@ public sealed class GenerationOptions
     public const string ExtractiveProvider = "Extractive";
     public const string OpenAICompatibleProvider = "OpenAICompatible";
     public const string BedrockProvider = "Bedrock";
+    /// <summary>A fake model with a fixed inter-token delay: a load-testing aid, see <see cref="PacedOptions"/>.</summary>
+    public const string PacedProvider = "Paced";
 
-    public static IReadOnlyList<string> Providers { get; } = [ExtractiveProvider, OpenAICompatibleProvider, BedrockProvider];
+    public static IReadOnlyList<string> Providers { get; } = [ExtractiveProvider, OpenAICompatibleProvider, BedrockProvider, PacedProvider];
 
     /// <summary>"Extractive" (offline, the default), "OpenAICompatible" or "Bedrock" (Claude on Amazon Bedrock).</summary>
     public string Provider { get; set; } = ExtractiveProvider;

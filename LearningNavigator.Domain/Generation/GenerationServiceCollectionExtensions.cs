@@ -36,6 +36,10 @@ public static class GenerationServiceCollectionExtensions
                 "Generation:OpenAICompatible:Model is required when Generation:Provider is OpenAICompatible.")
             .ValidateOnStart();
         services.AddBedrockGeneration(configuration);
+        services.AddOptions<PacedOptions>()
+            .Bind(configuration.GetSection(PacedOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
 
         services.AddSingleton<IChatClient>(sp =>
         {
@@ -43,6 +47,11 @@ public static class GenerationServiceCollectionExtensions
             if (BedrockGenerationServiceCollectionExtensions.IsBedrock(generation))
             {
                 return BedrockGenerationServiceCollectionExtensions.Create(sp);
+            }
+
+            if (string.Equals(generation.Provider, GenerationOptions.PacedProvider, StringComparison.OrdinalIgnoreCase))
+            {
+                return new PacedChatClient(sp.GetRequiredService<IOptions<PacedOptions>>());
             }
 
             return IsOpenAICompatible(generation)

@@ -1,0 +1,56 @@
+using System.Diagnostics;
+
+namespace LearningNavigator.Cli.Load;
+
+/// <summary>What one answer looked like from the client's side: when it was asked and when each token arrived.</summary>
+public sealed class AnswerTiming
+{
+    private long? lastToken;
+
+    public long Sent { get; private set; } = Stopwatch.GetTimestamp();
+
+    /// <summary>The question leaves now (a client that first waited for its page to settle calls this).</summary>
+    public void MarkSent() => Sent = Stopwatch.GetTimestamp();
+
+    public double? FirstTokenMs { get; private set; }
+
+    public double? TotalMs { get; private set; }
+
+    /// <summary>Time between two consecutive arrivals of answer text.</summary>
+    public List<double> GapsMs { get; } = [];
+
+    public int Tokens { get; private set; }
+
+    public bool Completed { get; private set; }
+
+    public string? Error { get; private set; }
+
+    /// <summary>Answer text arrived (one token, or several the transport delivered together).</summary>
+    public void Token(int count = 1)
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (lastToken is { } previous)
+        {
+            GapsMs.Add(Stopwatch.GetElapsedTime(previous, now).TotalMilliseconds);
+        }
+        else
+        {
+            FirstTokenMs = Stopwatch.GetElapsedTime(Sent, now).TotalMilliseconds;
+        }
+
+        lastToken = now;
+        Tokens += count;
+    }
+
+    public void Complete()
+    {
+        TotalMs = Stopwatch.GetElapsedTime(Sent).TotalMilliseconds;
+        Completed = true;
+    }
+
+    public void Fail(string error)
+    {
+        TotalMs = Stopwatch.GetElapsedTime(Sent).TotalMilliseconds;
+        Error = error;
+    }
+}

@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace LearningNavigator.Cli.Load;
+
+/// <summary>One load level: N users connected first, then asking back to back for the duration.</summary>
+public static class LoadStep
+{
+    public static IReadOnlyList<string> Questions { get; } =
+    [
+        "How do I schedule a Mental Health First Aid course?",
+        "What should I do if a participant becomes distressed during training?",
+        "How are instructor invoices submitted and paid?",
+        "Which teaching materials do I need for the adult course?",
+        "How many participants can attend one course?",
+        "What is the ALGEE action plan?",
+        "How do I report a course as completed?",
+        "What are the requirements to keep my instructor certification?",
+        "How do I cancel or reschedule a course?",
+        "What does the youth course cover?",
+        "How should I respond when someone mentions suicide?",
+        "Where do I order participant manuals?",
+    ];
+
+    public static async Task<LoadResult> RunAsync(ILoadDriver driver, int users, TimeSpan duration, Process server, TextWriter log, CancellationToken cancellationToken)
+    {
+        var connected = new ILoadUser[users];
+        var connectClock = Stopwatch.StartNew();
+        // Sign-in hashes a password per user: a few at a time keeps the machine responsive for the ones already in.
+        await Parallel.ForAsync(0, users, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (i, ct) =>
+            connected[i] = await driver.ConnectAsync(i + 1, ct));
+        log.WriteLine($"  {users} users connected through '{driver.Name}' in {connectClock.Elapsed.TotalSeconds:F1} s");
+
+        var answers = new ConcurrentBag<AnswerTiming>();
+        // Answers still streaming at the deadline may finish (they are part of the load), but not forever.
+        using var hardStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        hardStop.CancelAfter(duration + TimeSpan.FromSeconds(30));
+        var clock = Stopwatch.StartNew();
+        var sampler = new ResourceSampler(server);
+        try
+        {
+            var loops = connected.Select((user, i) => Task.Run(async () =>
+            {
+                for (var n = 0; clock.Elapsed < duration; n++)
+                {
+                    var timing = new AnswerTiming();
+                    await user.AskAsync($"{Questions[(i + n) % Questions.Count]} ({i}.{n})", timing, hardStop.Token);
+                    answers.Add(timing);
+                }
+            }, hardStop.Token));
+            await Task.WhenAll(loops);
+            var elapsed = clock.Elapsed;
+            await sampler.DisposeAsync();
+            return LoadResult.From(driver.Name, users, elapsed, [.. answers], sampler.CoresUsed, sampler.PeakWorkingSetMb);
+        }
+        finally
+        {
+            foreach (var user in connected)
+            {
+                await user.DisposeAsync();
+            }
+        }
+    }
+}
+
+public sealed record LoadResult(
+    string Driver,
+    int Users,
+    double Seconds,
+    int Answers,
+    int Failed,
+    double AnswersPerSecond,
+    double FirstTokenP50,
+    double FirstTokenP95,
+    double GapP50,
+    double GapP95,
+    double GapMax,
+    double TokensPerSecond,
+    double CoresUsed,
+    double PeakWorkingSetMb,
+    IReadOnlyList<string> Errors)
+{
+    public static LoadResult From(string driver, int users, TimeSpan elapsed, IReadOnlyList<AnswerTiming> answers, double cores, double memoryMb)
+    {
+        var done = answers.Where(a => a.Completed).ToList();
+        var firstTokens = done.Where(a => a.FirstTokenMs is not null).Select(a => a.FirstTokenMs!.Value).Order().ToList();
+        var gaps = done.SelectMany(a => a.GapsMs).Order().ToList();
+        var errors = answers.Where(a => a.Error is not null).GroupBy(a => a.Error!).Select(g => $"{g.Key} x{g.Count()}").ToList();
+        var seconds = elapsed.TotalSeconds;
+        return new LoadResult(
+            driver, users, seconds, done.Count, answers.Count - done.Count, done.Count / seconds,
+            Percentile(firstTokens, 0.5), Percentile(firstTokens, 0.95),
+            Percentile(gaps, 0.5), Percentile(gaps, 0.95), gaps.Count == 0 ? double.NaN : gaps[^1],
+            done.Sum(a => a.Tokens) / seconds, cores, memoryMb, errors);
+    }
+
+    public static string Header =>
+        "| driver | users | answers | failed | answers/s | TTFT p50 ms | TTFT p95 ms | gap p50 ms | gap p95 ms | gap max ms | tokens/s | CPU cores | peak WS MB |\n"
+        + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
+
+    public string Row =>
+        $"| {Driver} | {Users} | {Answers} | {Failed} | {AnswersPerSecond:F1} | {FirstTokenP50:F1} | {FirstTokenP95:F1} | {GapP50:F1} | {GapP95:F1} | {GapMax:F0} | {TokensPerSecond:F0} | {CoresUsed:F2} | {PeakWorkingSetMb:F0} |";
+
+    private static double Percentile(List<double> sorted, double p) =>
+        sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+}
