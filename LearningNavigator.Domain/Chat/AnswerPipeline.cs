@@ -101,6 +101,8 @@ public sealed partial class AnswerPipeline(
 
         var started = Stopwatch.GetTimestamp();
         var answer = new StringBuilder();
+        // From here on the question is acknowledged: however this run ends, an answer row is written.
+        await using var pending = new PendingAnswer(store, assistantId, conversation.Id, language, request.Role, answer, time);
         // Guardrails run before retrieval: crisis resources are the first thing the person sees.
         var verdict = guardrails.Evaluate(question);
         if (verdict.Crisis)
@@ -117,7 +119,9 @@ public sealed partial class AnswerPipeline(
             answer.Append(declined);
             yield return new PassagesRetrieved([]);
             yield return new AnswerDelta(declined);
-            yield return new AnswerCompleted(await SaveDeclinedAsync(assistantId, conversation.Id, answer.ToString(), language, started));
+            var declinedMessage = await SaveDeclinedAsync(assistantId, conversation.Id, answer.ToString(), language, started);
+            pending.Stored = true;
+            yield return new AnswerCompleted(declinedMessage);
             yield break;
         }
 
@@ -243,7 +247,8 @@ public sealed partial class AnswerPipeline(
         // Saved even when the reader went away: a partial answer is still part of the record.
         using (NavigatorTelemetry.ActivitySource.StartActivity(NavigatorTelemetry.PersistSpan, ActivityKind.Internal, answerSpan?.Context ?? default))
         {
-            await store.SaveMessageAsync(assistantMessage, CancellationToken.None);
+            await AnswerPersistence.SaveAsync(store, assistantMessage);
+            pending.Stored = true;
         }
 
         metrics.AnswerFinished(
@@ -283,7 +288,7 @@ public sealed partial class AnswerPipeline(
             LatencyMs = (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
             TimeToFirstTokenMs = 0,
         };
-        await store.SaveMessageAsync(message, CancellationToken.None);
+        await AnswerPersistence.SaveAsync(store, message);
         return message;
     }
 
