@@ -37,3 +37,6 @@ catch (Exception ex) when (LearningNavigator.Generation.Bedrock.BedrockChatClien
     Console.Error.WriteLine($"AWS error: {aws.Message} ({aws.ErrorType ?? "no error code"}: {aws.AwsMessage})");
     return 3;
 }
+
+/// <summary>Kept internal: the test project also sees the web app's public Program.</summary>
+internal partial class Program;
