@@ -15,6 +15,7 @@ var root = new RootCommand("Learning Navigator from the command line: the same l
     EvalCommand.Create(settings),
     BenchCommand.Create(),
     LearningNavigator.Cli.Load.LoadCommand.Create(settings),
+    LearningNavigator.Cli.Load.StreamCostCommand.Create(settings),
 };
 
 try
