@@ -5,6 +5,7 @@ using LearningNavigator.Tests.TestSupport;
 using LearningNavigator.Web.Api.Keys;
 using LearningNavigator.Web.Auth;
 using LearningNavigator.Web.Components.Pages.Account;
+using Microsoft.AspNetCore.Components;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -28,6 +29,8 @@ public sealed class ApiKeysPageTests : ComponentTestContext, IAsyncLifetime
         auth.SetAuthorized("instructor@example.org");
         auth.SetRoles(AppRoles.Instructor);
         auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, UserId));
+        // The page waits for the circuit before it accepts a submit; here it is interactive from the start.
+        Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 
     [Theory]
