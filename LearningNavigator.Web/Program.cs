@@ -1,6 +1,7 @@
 using LearningNavigator;
 using LearningNavigator.Configuration;
 using LearningNavigator.Web;
+using LearningNavigator.Web.Api;
 using LearningNavigator.Web.Auth;
 using LearningNavigator.Web.Components;
 using LearningNavigator.Web.Observability;
@@ -20,6 +21,7 @@ builder.Services.AddLearningNavigatorWeb();
 builder.Services.AddLocalAccounts(builder.Configuration, builder.Environment.ContentRootPath);
 builder.Services.AddNavigatorObservability(builder.Configuration);
 builder.Services.AddNavigatorSecurity(builder.Configuration, builder.Environment);
+builder.Services.AddNavigatorApi();
 
 var app = builder.Build();
 
@@ -38,6 +40,7 @@ app.UseNavigatorLocalization();
 app.MapNavigatorObservability();
 app.MapStaticAssets();
 app.MapLocalAccountEndpoints();
+app.MapNavigatorApi();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();

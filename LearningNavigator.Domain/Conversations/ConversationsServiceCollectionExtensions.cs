@@ -37,6 +37,7 @@ public static class ConversationsServiceCollectionExtensions
         services.TryAddSingleton<DynamoDbConversationStore>();
 
         services.TryAddSingleton<SqliteConversationStore>();
+        services.TryAddSingleton<FeedbackRecorder>();
         // Chosen from the options rather than raw configuration so the choice sees the same validated value
         // as the rest of the app; an unsupported provider fails here with the validator's message.
         services.TryAddSingleton<IConversationStore>(sp =>

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
 using LearningNavigator.Tests.Integration;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
@@ -11,11 +13,12 @@ namespace LearningNavigator.Tests.Security;
 /// Every page and endpoint in the route table × every kind of visitor. A new route that is not in
 /// <see cref="Expected"/>, or that carries neither an authorization policy nor an explicit AllowAnonymous, fails.
 /// </summary>
-public sealed class AuthorizationMatrixTests(NavigatorAppFixture app) : IClassFixture<NavigatorAppFixture>
+public sealed partial class AuthorizationMatrixTests(NavigatorAppFixture app) : IClassFixture<NavigatorAppFixture>
 {
-    private enum Access { Anonymous, SignedIn, Admin }
+    /// <summary><see cref="Access.BearerToken"/>: the API, which no cookie opens; its keys are tested in Integration/Api.</summary>
+    private enum Access { Anonymous, SignedIn, Admin, BearerToken }
 
-    private enum Outcome { Reached, SentToLogin, Denied }
+    private enum Outcome { Reached, SentToLogin, Denied, Unauthorized }
 
     private static readonly Dictionary<string, string> SampleQueries = new(StringComparer.Ordinal)
     {
@@ -32,6 +35,14 @@ public sealed class AuthorizationMatrixTests(NavigatorAppFixture app) : IClassFi
         ["GET /error"] = Access.Anonymous,
         ["GET /health/live"] = Access.Anonymous,
         ["GET /health/ready"] = Access.Anonymous,
+        // Visited before logout, which ends the visitor's session.
+        ["GET /account/api-keys"] = Access.SignedIn,
+        ["POST /api/v1/conversations"] = Access.BearerToken,
+        ["GET /api/v1/conversations"] = Access.BearerToken,
+        ["GET /api/v1/conversations/{conversationId}"] = Access.BearerToken,
+        ["GET /api/v1/conversations/{conversationId}/messages"] = Access.BearerToken,
+        ["POST /api/v1/conversations/{conversationId}/messages"] = Access.BearerToken,
+        ["POST /api/v1/messages/{messageId}/feedback"] = Access.BearerToken,
         ["POST /account/logout"] = Access.SignedIn,
         ["GET /culture"] = Access.Anonymous,
     };
@@ -109,6 +120,7 @@ public sealed class AuthorizationMatrixTests(NavigatorAppFixture app) : IClassFi
     private static Outcome ExpectedOutcome(Access access, string? visitor) => access switch
     {
         Access.Anonymous => Outcome.Reached,
+        Access.BearerToken => Outcome.Unauthorized,
         _ when visitor is null => Outcome.SentToLogin,
         Access.Admin when visitor != "admin@example.org" => Outcome.Denied,
         _ => Outcome.Reached,
@@ -117,12 +129,17 @@ public sealed class AuthorizationMatrixTests(NavigatorAppFixture app) : IClassFi
     private static async Task<Outcome> VisitAsync(HttpClient client, string key)
     {
         var method = key[..key.IndexOf(' ')];
-        var path = key[(method.Length + 1)..].Replace("{ConversationId}", Guid.NewGuid().ToString("N"), StringComparison.Ordinal);
+        var path = RouteParameter().Replace(key[(method.Length + 1)..], _ => Guid.NewGuid().ToString("N"));
         // Endpoints that need arguments to do anything are visited the way the app links to them.
         path += SampleQueries.GetValueOrDefault(path, string.Empty);
         using var response = method == "GET"
             ? await client.GetAsync(path)
-            : await client.PostAsync(path, new FormUrlEncodedContent([]));
+            : await client.PostAsync(path, path.StartsWith("/api/", StringComparison.Ordinal) ? JsonContent.Create(new { }) : new FormUrlEncodedContent([]));
+        if (response.StatusCode == HttpStatusCode.Unauthorized)
+        {
+            return Outcome.Unauthorized;
+        }
+
         if (response.StatusCode != HttpStatusCode.Redirect)
         {
             return response.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable ? Outcome.Reached : (Outcome)(-1);
@@ -133,4 +150,7 @@ public sealed class AuthorizationMatrixTests(NavigatorAppFixture app) : IClassFi
             : location.Contains("/account/login", StringComparison.Ordinal) && location.Contains("eturn", StringComparison.Ordinal) ? Outcome.SentToLogin
             : Outcome.Reached;
     }
+
+    [GeneratedRegex(@"\{[^}]+\}")]
+    private static partial Regex RouteParameter();
 }
