@@ -20,8 +20,8 @@ public static class LoadCommand
     {
         var users = new Option<string>("--users") { Description = "Comma-separated user counts, one step each (at most 500).", DefaultValueFactory = _ => "50,100,200" };
         var duration = new Option<string>("--duration") { Description = "Length of each step: 30s, 2m, 500ms (at most 5m).", DefaultValueFactory = _ => "20s" };
-        var driver = new Option<string>("--driver") { Description = "circuit: real Blazor circuits over SignalR; domain: the answer pipeline in-process.", DefaultValueFactory = _ => "circuit" };
-        driver.AcceptOnlyFromAmong("circuit", "domain");
+        var driver = new Option<string>("--driver") { Description = "circuit: real Blazor circuits over SignalR; api: the HTTP API with server-sent events and API keys; domain: the answer pipeline in-process.", DefaultValueFactory = _ => "circuit" };
+        driver.AcceptOnlyFromAmong("circuit", "api", "domain");
         var model = new Option<string>("--model") { Description = "offline: the extractive answerer; paced: a fake model with a fixed inter-token delay.", DefaultValueFactory = _ => "offline" };
         model.AcceptOnlyFromAmong("offline", "paced");
         var tokenDelay = new Option<string>("--token-delay") { Description = "Inter-token delay of the model (offline: Generation:Extractive:WordDelay, paced: Generation:Paced:TokenDelay).", DefaultValueFactory = _ => "15ms" };
@@ -81,7 +81,7 @@ public static class LoadCommand
                     var clock = Stopwatch.StartNew();
                     var baseAddress = host.Start();
                     Console.WriteLine($"  app started on {baseAddress} in {clock.Elapsed.TotalSeconds:F1} s (library indexed)");
-                    if (driverName == "circuit")
+                    if (driverName is "circuit" or "api")
                     {
                         await host.CreateAccountsAsync(counts.Max(), cancellationToken);
                     }
@@ -96,9 +96,13 @@ public static class LoadCommand
                         }
                     }
 
-                    ILoadDriver chosen = driverName == "circuit"
-                        ? new CircuitLoadDriver(baseAddress, i => $"load-{i}@example.org", LoadHost.Password)
-                        : new DomainLoadDriver(host.Services);
+                    using var api = new ApiLoadDriver(baseAddress, host.CreateApiKeyAsync);
+                    ILoadDriver chosen = driverName switch
+                    {
+                        "circuit" => new CircuitLoadDriver(baseAddress, i => $"load-{i}@example.org", LoadHost.Password),
+                        "api" => api,
+                        _ => new DomainLoadDriver(host.Services),
+                    };
                     foreach (var count in counts)
                     {
                         results.Add(await LoadStep.RunAsync(chosen, count, stepLength, Process.GetCurrentProcess(), Console.Out, cancellationToken));

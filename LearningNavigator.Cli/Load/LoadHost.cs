@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Claims;
 using LearningNavigator.Conversations;
+using LearningNavigator.Web.Api.Keys;
 using LearningNavigator.Web.Auth;
 using LearningNavigator.Web.Components;
 using Microsoft.AspNetCore.Hosting;
@@ -26,6 +28,7 @@ public sealed class LoadHost : WebApplicationFactory<App>
 {
     public const string Password = "Load-Test-Password-1!";
 
+    private readonly ConcurrentDictionary<int, string> apiKeys = new();
     private readonly string dataDirectory;
     private readonly IReadOnlyDictionary<string, string?> settings;
 
@@ -70,6 +73,29 @@ public sealed class LoadHost : WebApplicationFactory<App>
         }
 
         return emails;
+    }
+
+    /// <summary>A fresh personal API key for load account <paramref name="index"/> (created by <see cref="CreateAccountsAsync"/>).</summary>
+    /// <remarks>One key per account for the host's life: the steps reuse it, and a kept data folder never piles up keys past the limit.</remarks>
+    public async Task<string> CreateApiKeyAsync(int index, CancellationToken cancellationToken)
+    {
+        if (apiKeys.TryGetValue(index, out var known))
+        {
+            return known;
+        }
+
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = await users.FindByEmailAsync($"load-{index}@example.org")
+            ?? throw new InvalidOperationException($"Load account {index} does not exist; create the accounts first.");
+        var store = Services.GetRequiredService<ApiKeyStore>();
+        foreach (var stale in await store.ListAsync(user.Id, cancellationToken))
+        {
+            await store.RevokeAsync(user.Id, stale.Id, cancellationToken);
+        }
+
+        var created = await store.CreateAsync(user.Id, "load test", cancellationToken);
+        return apiKeys.GetOrAdd(index, created.Secret);
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
