@@ -27,6 +27,7 @@ public sealed class AuthorizationMatrixTests(NavigatorAppFixture app) : IClassFi
         ["GET /"] = Access.SignedIn,
         ["GET /c/{ConversationId}"] = Access.SignedIn,
         ["GET /admin/documents"] = Access.Admin,
+        ["GET /admin/escalations"] = Access.Admin,
         ["GET /account/login"] = Access.Anonymous,
         ["GET /account/denied"] = Access.Anonymous,
         ["GET /error"] = Access.Anonymous,

@@ -38,7 +38,9 @@ public sealed partial class EscalationsPage : IDisposable
         }
     }
 
-    private async Task LoadAsync()
+    /// <param name="keepSelected">After the admin changed the selected one: keep it open (to publish, say) even if it
+    /// no longer matches the filter.</param>
+    private async Task LoadAsync(bool keepSelected = false)
     {
         if (actor is null)
         {
@@ -52,7 +54,7 @@ public sealed partial class EscalationsPage : IDisposable
         };
         escalations = await Service.ListQueueAsync(actor, query, CancellationToken.None);
         var first = escalations.Count > 0 ? escalations[0] : null;
-        selected = selected is null ? first : escalations.FirstOrDefault(e => e.Id == selected.Id) ?? first;
+        selected = selected is null ? first : escalations.FirstOrDefault(e => e.Id == selected.Id) ?? (keepSelected ? selected : first);
     }
 
     private async Task OnStatusFilterAsync(ChangeEventArgs e)
@@ -72,13 +74,13 @@ public sealed partial class EscalationsPage : IDisposable
     private Task OnDetailChanged(Escalation changed)
     {
         selected = changed;
-        return LoadAsync();
+        return LoadAsync(keepSelected: true);
     }
 
     // Another admin's change, or a new escalation from an asker, refreshes the list in place.
     private void OnEscalationChanged(Escalation changed) => _ = InvokeAsync(async () =>
     {
-        await LoadAsync();
+        await LoadAsync(keepSelected: true);
         StateHasChanged();
     });
 
