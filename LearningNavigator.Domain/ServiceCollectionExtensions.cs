@@ -3,6 +3,7 @@ using LearningNavigator.Configuration;
 using LearningNavigator.Conversations;
 using LearningNavigator.Conversations.Sqlite;
 using LearningNavigator.Documents;
+using LearningNavigator.Escalations;
 using LearningNavigator.Generation;
 using LearningNavigator.Knowledge.Bedrock;
 using LearningNavigator.Knowledge.Local;
@@ -27,6 +28,7 @@ public static class ServiceCollectionExtensions
         services.AddLocalKnowledgeIndex(configuration);
         services.AddLocalDocumentLibrary();
         services.AddGeneration(configuration);
+        services.AddEscalations(configuration);
 
         services.AddOptions<ChatPipelineOptions>()
             .Bind(configuration.GetSection(ChatPipelineOptions.SectionName))

@@ -30,6 +30,7 @@ public sealed partial class AuthorizationMatrixTests(NavigatorAppFixture app) : 
         ["GET /"] = Access.SignedIn,
         ["GET /c/{ConversationId}"] = Access.SignedIn,
         ["GET /admin/documents"] = Access.Admin,
+        ["GET /admin/escalations"] = Access.Admin,
         ["GET /account/login"] = Access.Anonymous,
         ["GET /account/denied"] = Access.Anonymous,
         ["GET /error"] = Access.Anonymous,
