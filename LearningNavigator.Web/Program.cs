@@ -30,9 +30,10 @@ if (!app.Environment.IsDevelopment())
 }
 
 app.UseNavigatorSecurity();
-app.UseAntiforgery();
 app.UseAuthentication();
 app.UseAuthorization();
+// After authentication: a token issued to a signed-in person is checked against that person.
+app.UseAntiforgery();
 app.UseNavigatorLocalization();
 
 app.MapNavigatorObservability();

@@ -13,7 +13,8 @@ namespace LearningNavigator.Tests.Security;
 /// </summary>
 public sealed class AuthorizationMatrixTests(NavigatorAppFixture app) : IClassFixture<NavigatorAppFixture>
 {
-    private enum Access { Anonymous, SignedIn, Admin }
+    // AfterPassword: the second sign-in step, which sends anyone without a correct password first back to the login.
+    private enum Access { Anonymous, SignedIn, Admin, AfterPassword }
 
     private enum Outcome { Reached, SentToLogin, Denied }
 
@@ -29,6 +30,8 @@ public sealed class AuthorizationMatrixTests(NavigatorAppFixture app) : IClassFi
         ["GET /admin/documents"] = Access.Admin,
         ["GET /account/login"] = Access.Anonymous,
         ["GET /account/denied"] = Access.Anonymous,
+        ["GET /account/login/code"] = Access.AfterPassword,
+        ["GET /account/mfa"] = Access.SignedIn,
         ["GET /error"] = Access.Anonymous,
         ["GET /health/live"] = Access.Anonymous,
         ["GET /health/ready"] = Access.Anonymous,
@@ -109,6 +112,7 @@ public sealed class AuthorizationMatrixTests(NavigatorAppFixture app) : IClassFi
     private static Outcome ExpectedOutcome(Access access, string? visitor) => access switch
     {
         Access.Anonymous => Outcome.Reached,
+        Access.AfterPassword => Outcome.SentToLogin,
         _ when visitor is null => Outcome.SentToLogin,
         Access.Admin when visitor != "admin@example.org" => Outcome.Denied,
         _ => Outcome.Reached,
