@@ -2,6 +2,7 @@ using LearningNavigator;
 using LearningNavigator.Configuration;
 using LearningNavigator.Web;
 using LearningNavigator.Web.Auth;
+using LearningNavigator.Web.Auth.External;
 using LearningNavigator.Web.Components;
 using LearningNavigator.Web.Observability;
 using LearningNavigator.Web.Resources;
@@ -18,6 +19,7 @@ builder.Configuration.AddLearningNavigatorEnvironment();
 builder.Services.AddLearningNavigator(builder.Configuration, builder.Environment.ContentRootPath);
 builder.Services.AddLearningNavigatorWeb();
 builder.Services.AddLocalAccounts(builder.Configuration, builder.Environment.ContentRootPath);
+builder.Services.AddExternalSignIn(builder.Configuration);
 builder.Services.AddNavigatorObservability(builder.Configuration);
 builder.Services.AddNavigatorSecurity(builder.Configuration, builder.Environment);
 
@@ -39,6 +41,7 @@ app.UseNavigatorLocalization();
 app.MapNavigatorObservability();
 app.MapStaticAssets();
 app.MapLocalAccountEndpoints();
+app.MapExternalSignInEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();

@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using LearningNavigator.Configuration;
+using LearningNavigator.Web.Auth.External;
 using LearningNavigator.Web.Auth.Mfa;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -84,9 +86,16 @@ public static class LocalAccountsServiceCollectionExtensions
 
     public static IEndpointRouteBuilder MapLocalAccountEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/account/logout", async (HttpContext context, SignInManager<ApplicationUser> signIn) =>
+        endpoints.MapPost("/account/logout", async (HttpContext context, SignInManager<ApplicationUser> signIn, IAuthenticationSchemeProvider schemes) =>
         {
             await signIn.SignOutAsync();
+            if (await schemes.GetSchemeAsync(ExternalSignIn.CookieScheme) is not null)
+            {
+                // The provider's own session stays; this app's ends, and the next visit asks the provider again.
+                await context.SignOutAsync(ExternalSignIn.CookieScheme);
+                return TypedResults.LocalRedirect("~/account/denied?reason=signed-out");
+            }
+
             return TypedResults.LocalRedirect("~/account/login");
         }).RequireAuthorization();
         return endpoints;
