@@ -23,6 +23,7 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddLearningNavigator(this IServiceCollection services, IConfiguration configuration, string contentRoot)
     {
         services.AddSingleton(TimeProvider.System);
+        services.AddUserTextRedaction();
         services.AddConversationStore(configuration);
         services.AddDocumentIngestion(configuration);
         services.AddLocalKnowledgeIndex(configuration);

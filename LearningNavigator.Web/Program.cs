@@ -3,6 +3,7 @@ using LearningNavigator.Configuration;
 using LearningNavigator.Web;
 using LearningNavigator.Web.Api;
 using LearningNavigator.Web.Auth;
+using LearningNavigator.Web.Auth.External;
 using LearningNavigator.Web.Components;
 using LearningNavigator.Web.Observability;
 using LearningNavigator.Web.Resources;
@@ -19,6 +20,7 @@ builder.Configuration.AddLearningNavigatorEnvironment();
 builder.Services.AddLearningNavigator(builder.Configuration, builder.Environment.ContentRootPath);
 builder.Services.AddLearningNavigatorWeb();
 builder.Services.AddLocalAccounts(builder.Configuration, builder.Environment.ContentRootPath);
+builder.Services.AddExternalSignIn(builder.Configuration);
 builder.Services.AddNavigatorObservability(builder.Configuration);
 builder.Services.AddNavigatorSecurity(builder.Configuration, builder.Environment);
 builder.Services.AddNavigatorApi();
@@ -32,15 +34,17 @@ if (!app.Environment.IsDevelopment())
 }
 
 app.UseNavigatorSecurity();
-app.UseAntiforgery();
 app.UseAuthentication();
 app.UseAuthorization();
+// After authentication: a token issued to a signed-in person is checked against that person.
+app.UseAntiforgery();
 app.UseNavigatorLocalization();
 
 app.MapNavigatorObservability();
 app.MapStaticAssets();
 app.MapLocalAccountEndpoints();
 app.MapNavigatorApi();
+app.MapExternalSignInEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();

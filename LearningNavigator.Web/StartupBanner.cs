@@ -10,6 +10,7 @@ public sealed class StartupBanner(
     IHostApplicationLifetime lifetime,
     IServer server,
     IOptions<DemoAccountsOptions> demo,
+    IOptions<LearningNavigator.Web.Auth.Mfa.AuthOptions> auth,
     LibraryStartup library) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
@@ -37,6 +38,10 @@ public sealed class StartupBanner(
         {
             lines.Add("  Demo accounts (password from Demo:Password):");
             lines.AddRange(DemoAccountsOptions.Accounts.Select(a => $"    {a.Role,-10} {a.Email,-24} {demo.Value.Password}"));
+            if (auth.Value.RequireAdminMfa)
+            {
+                lines.Add("    The admin sets up an authenticator app (TOTP) at the first admin page (Auth:RequireAdminMfa).");
+            }
         }
 
         lines.Add(string.Empty);

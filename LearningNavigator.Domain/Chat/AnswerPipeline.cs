@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.RegularExpressions;
+using LearningNavigator.Configuration;
 using LearningNavigator.Conversations;
 using LearningNavigator.Documents;
 using LearningNavigator.Generation;
@@ -48,6 +49,8 @@ public sealed partial class AnswerPipeline(
         {
             throw new ArgumentException($"Unknown role '{request.Role}'.", nameof(request));
         }
+
+        Log.Asked(logger, request.ConversationId, request.Role, request.Text);
 
         // Before anything is stored; the lease holds a model slot until the answer has streamed.
         IDisposable rateLease;
@@ -396,6 +399,10 @@ public sealed partial class AnswerPipeline(
 
     private static partial class Log
     {
+        // The question itself is user text: the redactor erases it, the line keeps where and by whom.
+        [LoggerMessage(Level = LogLevel.Debug, Message = "Question in conversation {ConversationId} ({Role}): {Question}")]
+        public static partial void Asked(ILogger logger, string conversationId, string role, [UserText] string question);
+
         [LoggerMessage(Level = LogLevel.Information, Message = "Crisis language detected in conversation {ConversationId}; resources shown first")]
         public static partial void CrisisLanguage(ILogger logger, string conversationId);
 

@@ -15,8 +15,9 @@ namespace LearningNavigator.Tests.Security;
 /// </summary>
 public sealed partial class AuthorizationMatrixTests(NavigatorAppFixture app) : IClassFixture<NavigatorAppFixture>
 {
-    /// <summary><see cref="Access.BearerToken"/>: the API, which no cookie opens; its keys are tested in Integration/Api.</summary>
-    private enum Access { Anonymous, SignedIn, Admin, BearerToken }
+    /// <summary><see cref="Access.BearerToken"/>: the API, which no cookie opens; its keys are tested in Integration/Api.
+    /// AfterPassword: the second sign-in step, which sends anyone without a correct password first back to the login.</summary>
+    private enum Access { Anonymous, SignedIn, Admin, BearerToken, AfterPassword }
 
     private enum Outcome { Reached, SentToLogin, Denied, Unauthorized }
 
@@ -33,6 +34,8 @@ public sealed partial class AuthorizationMatrixTests(NavigatorAppFixture app) : 
         ["GET /admin/escalations"] = Access.Admin,
         ["GET /account/login"] = Access.Anonymous,
         ["GET /account/denied"] = Access.Anonymous,
+        ["GET /account/login/code"] = Access.AfterPassword,
+        ["GET /account/mfa"] = Access.SignedIn,
         ["GET /error"] = Access.Anonymous,
         ["GET /health/live"] = Access.Anonymous,
         ["GET /health/ready"] = Access.Anonymous,
@@ -122,6 +125,7 @@ public sealed partial class AuthorizationMatrixTests(NavigatorAppFixture app) : 
     {
         Access.Anonymous => Outcome.Reached,
         Access.BearerToken => Outcome.Unauthorized,
+        Access.AfterPassword => Outcome.SentToLogin,
         _ when visitor is null => Outcome.SentToLogin,
         Access.Admin when visitor != "admin@example.org" => Outcome.Denied,
         _ => Outcome.Reached,

@@ -1,4 +1,9 @@
+using System.Security.Claims;
 using LearningNavigator.Configuration;
+using LearningNavigator.Web.Auth.External;
+using LearningNavigator.Web.Auth.Mfa;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -48,8 +53,23 @@ public static class LocalAccountsServiceCollectionExtensions
             options.Cookie.SameSite = SameSiteMode.Lax;
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.SectionName));
         services.AddAuthorizationBuilder()
-            .AddPolicy(Policies.Admin, policy => policy.RequireRole(AppRoles.Admin));
+            .AddPolicy(Policies.Admin, policy => policy.RequireRole(AppRoles.Admin).AddRequirements(new AdminMfaRequirement()));
+        services.AddSingleton<IAuthorizationHandler, AdminMfaHandler>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, AdminMfaResultHandler>();
+        services.AddScoped<AuthenticatorSetup>();
+        // The periodic security-stamp check rebuilds the principal from the store; how the person signed in must survive it.
+        services.Configure<SecurityStampValidatorOptions>(options => options.OnRefreshingPrincipal = context =>
+        {
+            var kept = context.CurrentPrincipal?.FindAll(c => c.Type is AdminMfa.MethodClaim).ToList() ?? [];
+            if (kept.Count > 0 && context.NewPrincipal?.Identity is ClaimsIdentity identity)
+            {
+                identity.AddClaims(kept.Select(c => new Claim(c.Type, c.Value)));
+            }
+
+            return Task.CompletedTask;
+        });
 
         services.AddIdentityCore<ApplicationUser>(options =>
             {
@@ -66,9 +86,16 @@ public static class LocalAccountsServiceCollectionExtensions
 
     public static IEndpointRouteBuilder MapLocalAccountEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/account/logout", async (HttpContext context, SignInManager<ApplicationUser> signIn) =>
+        endpoints.MapPost("/account/logout", async (HttpContext context, SignInManager<ApplicationUser> signIn, IAuthenticationSchemeProvider schemes) =>
         {
             await signIn.SignOutAsync();
+            if (await schemes.GetSchemeAsync(ExternalSignIn.CookieScheme) is not null)
+            {
+                // The provider's own session stays; this app's ends, and the next visit asks the provider again.
+                await context.SignOutAsync(ExternalSignIn.CookieScheme);
+                return TypedResults.LocalRedirect("~/account/denied?reason=signed-out");
+            }
+
             return TypedResults.LocalRedirect("~/account/login");
         }).RequireAuthorization();
         return endpoints;

@@ -78,7 +78,7 @@ public static class LocalizationExtensions
     /// The latest explicit choice wins: a language picked on this browser (the cookie) is saved to the profile;
     /// a browser with no choice yet gets the profile's language.
     /// </summary>
-    private static async Task ApplyProfileLanguageAsync(CookieSignedInContext context)
+    internal static async Task ApplyProfileLanguageAsync(CookieSignedInContext context)
     {
         if (CurrentUser.From(context.Principal!) is not { } user)
         {
