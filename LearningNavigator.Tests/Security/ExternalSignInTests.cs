@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net;
 using System.Security.Claims;
 using LearningNavigator.Conversations;
@@ -145,6 +146,25 @@ public sealed class CognitoSignInTests(CognitoSignInFixture app) : IClassFixture
         Assert.False(otherClient.Succeeded);
         Assert.False(noGroup.Succeeded);
         Assert.False(forged.Succeeded);
+    }
+
+    [Fact]
+    public async Task The_http_api_takes_the_providers_access_token_and_keeps_the_conversation_under_that_person()
+    {
+        var instructor = new FakeIdentity("sub-lms", "lms@example.org", "LMS", "instructors");
+        using var http = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", app.Provider.IssueToken(instructor));
+
+        using var created = await http.PostAsJsonAsync("/api/v1/conversations", new { title = "From the LMS" });
+        var conversationId = (await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetString()!;
+        using var forged = new HttpRequestMessage(HttpMethod.Get, "/api/v1/conversations");
+        forged.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", app.Provider.IssueToken(instructor, clientId: "someone-else"));
+        using var refused = await http.SendAsync(forged);
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var store = app.App.Services.GetRequiredService<IConversationStore>();
+        Assert.NotNull(await store.GetConversationAsync("cognito|sub-lms", conversationId, CancellationToken.None));
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
     }
 }
 
