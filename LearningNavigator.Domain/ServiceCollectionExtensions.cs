@@ -37,6 +37,10 @@ public static class ServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<IQuestionRateLimiter, QuestionRateLimiter>();
+        services.AddOptions<AnswerConfidenceOptions>()
+            .Bind(configuration.GetSection(AnswerConfidenceOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddSingleton<AnswerPipeline>();
         services.AddNavigatorTelemetry();
         services.AddAnswerExtras(configuration);
