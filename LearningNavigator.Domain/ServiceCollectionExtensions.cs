@@ -1,3 +1,4 @@
+using LearningNavigator.Analytics;
 using LearningNavigator.Chat;
 using LearningNavigator.Configuration;
 using LearningNavigator.Conversations;
@@ -46,6 +47,7 @@ public static class ServiceCollectionExtensions
         services.AddAnswerExtras(configuration);
         services.TryAddSingleton<ISafetyEventCounter, SafetyEventCounter>();
         services.AddSingleton<Guardrails>();
+        services.AddAnalytics(configuration);
 
         services.PostConfigure<SqliteStorageOptions>(o => o.DatabasePath = DataPaths.Resolve(contentRoot, o.DatabasePath));
         services.PostConfigure<LocalIndexOptions>(o => o.IndexPath = DataPaths.Resolve(contentRoot, o.IndexPath));
