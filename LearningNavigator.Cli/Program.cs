@@ -14,6 +14,8 @@ var root = new RootCommand("Learning Navigator from the command line: the same l
     IngestCommand.Create(settings),
     EvalCommand.Create(settings),
     BenchCommand.Create(),
+    AnalyticsCommands.Seed(settings),
+    AnalyticsCommands.Bench(settings),
 };
 
 try

@@ -148,6 +148,11 @@ public sealed partial class SqliteConversationStore
         }
 
         await ApplyUsageAsync(connection, transaction, delta, cancellationToken);
+        await InsertMarkersAsync(connection, transaction, markers, cancellationToken);
+    }
+
+    private static async Task InsertMarkersAsync(SqliteConnection connection, DbTransaction transaction, IEnumerable<ActiveUserKey> markers, CancellationToken cancellationToken)
+    {
         foreach (var marker in markers)
         {
             await connection.ExecuteAsync(new CommandDefinition(
@@ -292,10 +297,19 @@ public sealed partial class SqliteConversationStore
         }
 
         var delta = new UsageDelta();
+        var owners = (await connection.QueryAsync<(string Id, string UserId)>(new CommandDefinition(
+                "SELECT id, user_id FROM conversations WHERE id IN (SELECT value FROM json_each(@ids));",
+                new { ids = System.Text.Json.JsonSerializer.Serialize(batch.Messages.Select(m => m.ConversationId).Distinct()) },
+                transaction,
+                cancellationToken: cancellationToken)))
+            .ToDictionary(o => o.Id, o => o.UserId, StringComparer.Ordinal);
+        var markers = new HashSet<ActiveUserKey>();
         foreach (var message in batch.Messages)
         {
-            await SaveMessageCoreAsync(connection, transaction, message, delta, cancellationToken);
+            await SaveMessageCoreAsync(connection, transaction, message, delta, cancellationToken, owners, markers);
         }
+
+        await InsertMarkersAsync(connection, transaction, markers, cancellationToken);
 
         foreach (var feedback in batch.Feedback)
         {

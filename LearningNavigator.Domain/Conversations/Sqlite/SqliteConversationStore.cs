@@ -259,7 +259,15 @@ public sealed partial class SqliteConversationStore : IConversationStore, IUsage
     }
 
     /// <summary>Writes the message and its conversation's counters; what it changes in the aggregates goes into <paramref name="delta"/>.</summary>
-    private static async Task SaveMessageCoreAsync(SqliteConnection connection, DbTransaction transaction, StoredMessage message, UsageDelta delta, CancellationToken cancellationToken)
+    /// <param name="owners">Conversation owners already known to the caller (a batch); markers for them are left to the caller in <paramref name="markers"/>.</param>
+    private static async Task SaveMessageCoreAsync(
+        SqliteConnection connection,
+        DbTransaction transaction,
+        StoredMessage message,
+        UsageDelta delta,
+        CancellationToken cancellationToken,
+        Dictionary<string, string>? owners = null,
+        HashSet<ActiveUserKey>? markers = null)
     {
         var parameters = new
         {
@@ -284,8 +292,7 @@ public sealed partial class SqliteConversationStore : IConversationStore, IUsage
             Safety = (int)message.Safety,
         };
 
-        var before = (await connection.QuerySingleOrDefaultAsync<MessageRow>(new CommandDefinition(
-            $"{SelectMessage} WHERE id = @Id;", parameters, transaction, cancellationToken: cancellationToken)))?.ToRecord();
+        // Insert first: a new message (nearly every write) then needs no read; a re-save reads the row untouched.
         var inserted = await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO messages (id, conversation_id, author, text, created_at, language, role, citations, model,
@@ -303,6 +310,7 @@ public sealed partial class SqliteConversationStore : IConversationStore, IUsage
             cancellationToken: cancellationToken));
 
         bool startsConversation;
+        StoredMessage? before = null;
         if (inserted == 1)
         {
             // The first message written in a conversation is the one that counts it as started.
@@ -321,6 +329,8 @@ public sealed partial class SqliteConversationStore : IConversationStore, IUsage
         }
         else
         {
+            before = (await connection.QuerySingleAsync<MessageRow>(new CommandDefinition(
+                $"{SelectMessage} WHERE id = @Id;", parameters, transaction, cancellationToken: cancellationToken))).ToRecord();
             await connection.ExecuteAsync(new CommandDefinition(
                 """
                 UPDATE messages SET
@@ -370,7 +380,11 @@ public sealed partial class SqliteConversationStore : IConversationStore, IUsage
             delta.AddCitation(citation);
         }
 
-        if (stored.Author == MessageAuthor.User)
+        if (stored.Author == MessageAuthor.User && owners is not null && markers is not null && owners.TryGetValue(stored.ConversationId, out var owner))
+        {
+            markers.Add(new ActiveUserKey(DailyUsageKey.For(stored), owner));
+        }
+        else if (stored.Author == MessageAuthor.User)
         {
             // Markers are never taken away: whoever asked was active, whatever happens to the message later.
             var key = DailyUsageKey.For(stored);
