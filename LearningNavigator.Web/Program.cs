@@ -3,6 +3,7 @@ using LearningNavigator.Configuration;
 using LearningNavigator.Web;
 using LearningNavigator.Web.Auth;
 using LearningNavigator.Web.Components;
+using LearningNavigator.Web.Components.Pages.Admin.Analytics;
 using LearningNavigator.Web.Observability;
 using LearningNavigator.Web.Resources;
 using LearningNavigator.Web.Security;
@@ -38,6 +39,7 @@ app.UseNavigatorLocalization();
 app.MapNavigatorObservability();
 app.MapStaticAssets();
 app.MapLocalAccountEndpoints();
+app.MapAnalyticsExport();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();
