@@ -40,13 +40,15 @@ public sealed class AnalyticsService(
         // One read covers the range, the month so far and the last hour.
         var readFrom = Min(start, Min(monthStart, lastHourStart));
         var readTo = Max(end.AddTicks(-1), now);
-        var rowsTask = usage.GetDailyUsageAsync(UtcDay(readFrom), UtcDay(readTo), cancellationToken);
-        var activeTask = usage.GetActiveUsersAsync(UtcDay(start), UtcDay(end.AddTicks(-1)), cancellationToken);
-        var citationsTask = usage.GetCitationUsageAsync(UtcDay(start), UtcDay(end.AddTicks(-1)), cancellationToken);
-        var questionsTask = usage.ListMessagesAsync(new MessageQuery
+        // SQLite answers synchronously under its async API: Task.Run lets the reads use more than one core.
+        var rowsTask = Task.Run(() => usage.GetDailyUsageAsync(UtcDay(readFrom), UtcDay(readTo), cancellationToken), cancellationToken);
+        var window = new UsageWindow(start, end, filter.Role, filter.Language);
+        var activeTask = Task.Run(() => usage.CountActiveUsersAsync(window, cancellationToken), cancellationToken);
+        var citationsTask = Task.Run(() => usage.CountCitationsAsync(window, cancellationToken), cancellationToken);
+        var questionsTask = Task.Run(() => usage.ListMessagesAsync(new MessageQuery
         {
             From = start, To = end, Author = MessageAuthor.User, Role = filter.Role, Language = filter.Language, Limit = settings.MaxQuestionsScanned,
-        }, cancellationToken);
+        }, cancellationToken), cancellationToken);
         var weakTask = usage.ListMessagesAsync(new MessageQuery
         {
             From = start, To = end, Author = MessageAuthor.Assistant, OnlyWeakAnswers = true, Role = filter.Role, Language = filter.Language, Limit = settings.TableRows,
@@ -64,11 +66,7 @@ public sealed class AnalyticsService(
         var lastHour = all.Where(r => r.HourStartUtc >= lastHourStart && r.HourStartUtc <= now).Aggregate(default(UsageHistogram), (sum, r) => sum + r.Latency);
         var monthCost = month.CostMicroUsd / 1_000_000m;
 
-        var activeUsers = (await activeTask)
-            .Where(a => Matches(a.Usage) && Within(a.Usage, start, end))
-            .Select(a => a.UserId)
-            .Distinct(StringComparer.Ordinal)
-            .LongCount();
+        var activeUsers = await activeTask;
 
         var ratings = total.ThumbsUp + total.ThumbsDown;
         var cards = new AnalyticsCards
@@ -108,7 +106,7 @@ public sealed class AnalyticsService(
             TimeZone = zone.Id,
             Cards = cards,
             Series = BuildSeries(range, zone, inRange, total),
-            Tables = await BuildTablesAsync(await questionsTask, await weakTask, (await citationsTask).Where(c => Matches(c.Key) && Within(c.Key, start, end)), documents, settings, cancellationToken),
+            Tables = await BuildTablesAsync(await questionsTask, await weakTask, await citationsTask, documents, settings, cancellationToken),
             Banners = new AnalyticsBanners
             {
                 LastHourP95Ms = lastHour.Percentile(0.95),
@@ -167,16 +165,13 @@ public sealed class AnalyticsService(
     private async Task<AnalyticsTables> BuildTablesAsync(
         IReadOnlyList<AnalyticsMessage> questions,
         IReadOnlyList<AnalyticsMessage> weak,
-        IEnumerable<CitationUsage> citations,
+        IReadOnlyDictionary<string, long> citations,
         IReadOnlyList<LibraryDocument> documents,
         AnalyticsOptions settings,
         CancellationToken cancellationToken)
     {
         var titles = documents.ToDictionary(d => d.Id, d => d.Title, StringComparer.Ordinal);
-        var cited = citations.GroupBy(c => c.DocumentId, StringComparer.Ordinal)
-            .Select(g => new CitedDocument(g.Key, titles.GetValueOrDefault(g.Key, g.Key), g.Sum(c => c.Answers)))
-            .Where(d => d.Answers > 0)
-            .ToList();
+        var cited = citations.Select(c => new CitedDocument(c.Key, titles.GetValueOrDefault(c.Key, c.Key), c.Value)).ToList();
         var citedIds = cited.Select(d => d.DocumentId).ToHashSet(StringComparer.Ordinal);
 
         var weakRows = new List<WeakAnswer>();
@@ -218,12 +213,6 @@ public sealed class AnalyticsService(
         var messages = await conversations.GetMessagesAsync(answer.ConversationId, cancellationToken);
         var position = messages.ToList().FindIndex(m => m.Id == answer.Id);
         return messages.Take(position < 0 ? messages.Count : position).LastOrDefault(m => m.Author == MessageAuthor.User)?.Text ?? string.Empty;
-    }
-
-    private static bool Within(DailyUsageKey key, DateTimeOffset start, DateTimeOffset end)
-    {
-        var hour = new DateTimeOffset(key.Day.ToDateTime(new TimeOnly(key.Hour, 0)), TimeSpan.Zero);
-        return hour >= start && hour < end;
     }
 
     private static DateOnly UtcDay(DateTimeOffset at) => DateOnly.FromDateTime(at.UtcDateTime);

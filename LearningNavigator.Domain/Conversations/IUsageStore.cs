@@ -15,6 +15,23 @@ public interface IUsageStore
     /// <summary>Active-user markers of the UTC days from <paramref name="from"/> to <paramref name="to"/>, both included.</summary>
     Task<IReadOnlyList<ActiveUserKey>> GetActiveUsersAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken);
 
+    /// <summary>Distinct people with a marker in the window's hours (whole UTC hours from From, before To).</summary>
+    async Task<long> CountActiveUsersAsync(UsageWindow window, CancellationToken cancellationToken) =>
+        (await GetActiveUsersAsync(window.FirstDay, window.LastDay, cancellationToken))
+            .Where(a => window.Contains(a.Usage))
+            .Select(a => a.UserId)
+            .Distinct(StringComparer.Ordinal)
+            .LongCount();
+
+    /// <summary>Answers citing each document in the window's hours; documents never cited are absent.</summary>
+    async Task<IReadOnlyDictionary<string, long>> CountCitationsAsync(UsageWindow window, CancellationToken cancellationToken) =>
+        (await GetCitationUsageAsync(window.FirstDay, window.LastDay, cancellationToken))
+            .Where(c => window.Contains(c.Key))
+            .GroupBy(c => c.DocumentId, StringComparer.Ordinal)
+            .Select(g => (g.Key, Answers: g.Sum(c => c.Answers)))
+            .Where(g => g.Answers > 0)
+            .ToDictionary(g => g.Key, g => g.Answers, StringComparer.Ordinal);
+
     /// <summary>
     /// Up to <see cref="MessageQuery.Limit"/> messages written in [From, To), newest first, with what the query
     /// asks for. Reads raw messages: for tables, never for counts.
@@ -47,3 +64,20 @@ public sealed record ConversationBatch(
     IReadOnlyList<Conversation> Conversations,
     IReadOnlyList<StoredMessage> Messages,
     IReadOnlyList<MessageFeedback> Feedback);
+
+/// <summary>
+/// The aggregate rows whose UTC hour starts in [From, To), optionally one role and one language. From and To are
+/// expected on whole hours (a time-zone day boundary is, for zones with whole-hour offsets).
+/// </summary>
+public sealed record UsageWindow(DateTimeOffset From, DateTimeOffset To, string? Role = null, string? Language = null)
+{
+    public DateOnly FirstDay => DateOnly.FromDateTime(From.UtcDateTime);
+
+    public DateOnly LastDay => DateOnly.FromDateTime(To.UtcDateTime.AddTicks(-1));
+
+    public bool Contains(DailyUsageKey key)
+    {
+        var hour = new DateTimeOffset(key.Day.ToDateTime(new TimeOnly(key.Hour, 0)), TimeSpan.Zero);
+        return hour >= From && hour < To && (Role is null || key.Role == Role) && (Language is null || key.Language == Language);
+    }
+}

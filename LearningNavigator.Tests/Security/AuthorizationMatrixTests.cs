@@ -27,6 +27,9 @@ public sealed class AuthorizationMatrixTests(NavigatorAppFixture app) : IClassFi
         ["GET /"] = Access.SignedIn,
         ["GET /c/{ConversationId}"] = Access.SignedIn,
         ["GET /admin/documents"] = Access.Admin,
+        ["GET /admin/analytics"] = Access.Admin,
+        ["GET /admin/conversations/{ConversationId}"] = Access.Admin,
+        ["GET /admin/analytics/export/{table}"] = Access.Admin,
         ["GET /account/login"] = Access.Anonymous,
         ["GET /account/denied"] = Access.Anonymous,
         ["GET /error"] = Access.Anonymous,
@@ -117,7 +120,8 @@ public sealed class AuthorizationMatrixTests(NavigatorAppFixture app) : IClassFi
     private static async Task<Outcome> VisitAsync(HttpClient client, string key)
     {
         var method = key[..key.IndexOf(' ')];
-        var path = key[(method.Length + 1)..].Replace("{ConversationId}", Guid.NewGuid().ToString("N"), StringComparison.Ordinal);
+        var path = key[(method.Length + 1)..].Replace("{ConversationId}", Guid.NewGuid().ToString("N"), StringComparison.Ordinal)
+            .Replace("{table}", "questions", StringComparison.Ordinal);
         // Endpoints that need arguments to do anything are visited the way the app links to them.
         path += SampleQueries.GetValueOrDefault(path, string.Empty);
         using var response = method == "GET"

@@ -219,6 +219,45 @@ public sealed partial class SqliteConversationStore
         return [.. rows.Select(r => new ActiveUserKey(new DailyUsageKey(ParseDayKey(r.Day), (int)r.Hour, r.Role, r.Language), r.UserId))];
     }
 
+    // Counted in SQL: a 90-day window holds hundreds of thousands of markers and citation rows.
+    public async Task<long> CountActiveUsersAsync(UsageWindow window, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        await using var connection = await OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            $"SELECT COUNT(DISTINCT user_id) FROM usage_active_users WHERE {WindowSql}",
+            WindowParameters(window),
+            cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyDictionary<string, long>> CountCitationsAsync(UsageWindow window, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string DocumentId, long Answers)>(new CommandDefinition(
+            $"SELECT document_id, SUM(answers) FROM usage_citations WHERE {WindowSql} GROUP BY document_id HAVING SUM(answers) > 0;",
+            WindowParameters(window),
+            cancellationToken: cancellationToken));
+        return rows.ToDictionary(r => r.DocumentId, r => r.Answers, StringComparer.Ordinal);
+    }
+
+    private const string WindowSql =
+        """
+        day >= @fromDay AND day <= @toDay
+          AND NOT (day = @fromDay AND hour < @fromHour) AND NOT (day = @toDay AND hour >= @toHour)
+          AND (@role IS NULL OR role = @role) AND (@language IS NULL OR language = @language)
+        """;
+
+    private static object WindowParameters(UsageWindow window) => new
+    {
+        fromDay = FormatDayKey(DateOnly.FromDateTime(window.From.UtcDateTime)),
+        fromHour = window.From.UtcDateTime.Hour,
+        toDay = FormatDayKey(DateOnly.FromDateTime(window.To.UtcDateTime)),
+        toHour = window.To.UtcDateTime.Hour,
+        role = window.Role,
+        language = window.Language,
+    };
+
     public async Task<IReadOnlyList<AnalyticsMessage>> ListMessagesAsync(MessageQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
