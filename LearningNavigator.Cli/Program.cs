@@ -16,6 +16,8 @@ var root = new RootCommand("Learning Navigator from the command line: the same l
     BenchCommand.Create(),
     LearningNavigator.Cli.Load.LoadCommand.Create(settings),
     LearningNavigator.Cli.Load.StreamCostCommand.Create(settings),
+    AnalyticsCommands.Seed(settings),
+    AnalyticsCommands.Bench(settings),
 };
 
 try

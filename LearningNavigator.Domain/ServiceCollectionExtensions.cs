@@ -1,3 +1,4 @@
+using LearningNavigator.Analytics;
 using LearningNavigator.Chat;
 using LearningNavigator.Configuration;
 using LearningNavigator.Conversations;
@@ -40,11 +41,16 @@ public static class ServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<IQuestionRateLimiter, QuestionRateLimiter>();
+        services.AddOptions<AnswerConfidenceOptions>()
+            .Bind(configuration.GetSection(AnswerConfidenceOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddSingleton<AnswerPipeline>();
         services.AddNavigatorTelemetry();
         services.AddAnswerExtras(configuration);
         services.TryAddSingleton<ISafetyEventCounter, SafetyEventCounter>();
         services.AddSingleton<Guardrails>();
+        services.AddAnalytics(configuration);
 
         services.PostConfigure<SqliteStorageOptions>(o => o.DatabasePath = DataPaths.Resolve(contentRoot, o.DatabasePath));
         services.PostConfigure<LocalIndexOptions>(o => o.IndexPath = DataPaths.Resolve(contentRoot, o.IndexPath));

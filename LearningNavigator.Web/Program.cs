@@ -5,6 +5,7 @@ using LearningNavigator.Web.Api;
 using LearningNavigator.Web.Auth;
 using LearningNavigator.Web.Auth.External;
 using LearningNavigator.Web.Components;
+using LearningNavigator.Web.Components.Pages.Admin.Analytics;
 using LearningNavigator.Web.Observability;
 using LearningNavigator.Web.Resources;
 using LearningNavigator.Web.Security;
@@ -45,6 +46,7 @@ app.MapStaticAssets();
 app.MapLocalAccountEndpoints();
 app.MapNavigatorApi();
 app.MapExternalSignInEndpoints();
+app.MapAnalyticsExport();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();

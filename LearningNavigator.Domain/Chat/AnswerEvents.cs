@@ -29,4 +29,11 @@ public sealed record PassagesRetrieved(IReadOnlyList<RetrievedPassage> Passages)
 public sealed record AnswerDelta(string Text) : AnswerEvent;
 
 /// <summary>The answer as stored, with citations and measurements. Last event of every run.</summary>
-public sealed record AnswerCompleted(StoredMessage AssistantMessage) : AnswerEvent;
+public sealed record AnswerCompleted(StoredMessage AssistantMessage) : AnswerEvent
+{
+    /// <summary>
+    /// How far retrieval supports the answer; <see cref="StoredMessage.LowConfidence"/> is its verdict. A declined
+    /// question is not low-confidence: it was refused on purpose, with somewhere else to go.
+    /// </summary>
+    public AnswerConfidence Confidence { get; init; } = AnswerConfidence.None;
+}

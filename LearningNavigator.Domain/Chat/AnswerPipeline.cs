@@ -32,7 +32,8 @@ public sealed partial class AnswerPipeline(
     TimeProvider time,
     ILogger<AnswerPipeline> logger,
     NavigatorMetrics metrics,
-    IQuestionRateLimiter rateLimiter)
+    IQuestionRateLimiter rateLimiter,
+    IOptions<AnswerConfidenceOptions> confidenceOptions)
 {
     private const int TitleLength = 60;
 
@@ -122,9 +123,9 @@ public sealed partial class AnswerPipeline(
             answer.Append(declined);
             yield return new PassagesRetrieved([]);
             yield return new AnswerDelta(declined);
-            var declinedMessage = await SaveDeclinedAsync(assistantId, conversation.Id, answer.ToString(), language, started);
+            var declinedMessage = await SaveDeclinedAsync(assistantId, conversation.Id, answer.ToString(), language, request.Role, verdict.Flags, started);
             pending.Stored = true;
-            yield return new AnswerCompleted(declinedMessage);
+            yield return new AnswerCompleted(declinedMessage) { Confidence = new AnswerConfidence(0, 0, false) };
             yield break;
         }
 
@@ -224,6 +225,7 @@ public sealed partial class AnswerPipeline(
 
         var answerText = answer.ToString();
         var citations = CitationBuilder.Build(answerText, passages);
+        var confidence = AnswerConfidence.Evaluate(passages, citations.Count, confidenceOptions.Value);
         var measured = costs.Measure(usage, model);
         var assistantMessage = new StoredMessage
         {
@@ -243,8 +245,9 @@ public sealed partial class AnswerPipeline(
             EstimatedCostUsd = measured.EstimatedCostUsd,
             LatencyMs = (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
             TimeToFirstTokenMs = firstTokenAt is { } first ? (int)Stopwatch.GetElapsedTime(started, first).TotalMilliseconds : null,
-            LowConfidence = citations.Count == 0,
+            LowConfidence = confidence.IsLow,
             Interrupted = interrupted,
+            Safety = verdict.Flags,
         };
 
         // Saved even when the reader went away: a partial answer is still part of the record.
@@ -274,10 +277,10 @@ public sealed partial class AnswerPipeline(
             await responseCache.SetAsync(cacheKey, new CachedAnswer(answerText[generatedFrom..], model), CancellationToken.None);
         }
 
-        yield return new AnswerCompleted(assistantMessage);
+        yield return new AnswerCompleted(assistantMessage) { Confidence = confidence };
     }
 
-    private async Task<StoredMessage> SaveDeclinedAsync(string id, string conversationId, string text, string language, long started)
+    private async Task<StoredMessage> SaveDeclinedAsync(string id, string conversationId, string text, string language, string role, Conversations.SafetyFlags safety, long started)
     {
         var message = new StoredMessage
         {
@@ -287,6 +290,8 @@ public sealed partial class AnswerPipeline(
             Text = text,
             CreatedAt = time.GetUtcNow(),
             Language = language,
+            Role = role,
+            Safety = safety,
             Model = "guardrail",
             LatencyMs = (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
             TimeToFirstTokenMs = 0,

@@ -4,6 +4,16 @@ namespace LearningNavigator.Chat;
 public sealed record GuardrailVerdict(bool Crisis, ScopeRefusal? Refusal)
 {
     public static GuardrailVerdict None { get; } = new(false, null);
+
+    /// <summary>The question tried to override the assistant's instructions (counted; not refused for it).</summary>
+    public bool PromptInjection { get; init; }
+
+    /// <summary>What the answer's record carries for the usage counters.</summary>
+    public Conversations.SafetyFlags Flags =>
+        (Crisis ? Conversations.SafetyFlags.Crisis : 0)
+        | (Refusal == ScopeRefusal.MedicalAdvice ? Conversations.SafetyFlags.MedicalRefusal : 0)
+        | (Refusal == ScopeRefusal.OutOfScope ? Conversations.SafetyFlags.OutOfScope : 0)
+        | (PromptInjection ? Conversations.SafetyFlags.PromptInjection : 0);
 }
 
 /// <summary>
@@ -16,6 +26,12 @@ public sealed class Guardrails(ISafetyEventCounter counter)
     {
         var crisis = CrisisGuardrail.IsCrisis(question);
         var refusal = ScopeGuardrail.Evaluate(question);
+        var injection = PromptInjectionGuardrail.IsAttempt(question);
+        if (injection)
+        {
+            counter.Record(SafetyEventKind.PromptInjection);
+        }
+
         if (crisis)
         {
             counter.Record(SafetyEventKind.Crisis);
@@ -26,7 +42,9 @@ public sealed class Guardrails(ISafetyEventCounter counter)
             counter.Record(kind == ScopeRefusal.MedicalAdvice ? SafetyEventKind.MedicalRefusal : SafetyEventKind.OutOfScopeRefusal);
         }
 
-        return crisis || refusal is not null ? new GuardrailVerdict(crisis, refusal) : GuardrailVerdict.None;
+        return crisis || refusal is not null || injection
+            ? new GuardrailVerdict(crisis, refusal) { PromptInjection = injection }
+            : GuardrailVerdict.None;
     }
 
     /// <summary>

@@ -11,6 +11,8 @@ public enum SafetyEventKind
     MedicalRefusal,
     /// <summary>A request outside MHFA training and operations was declined.</summary>
     OutOfScopeRefusal,
+    /// <summary>The question tried to override the assistant's instructions.</summary>
+    PromptInjection,
 }
 
 /// <summary>

@@ -70,6 +70,19 @@ public sealed record StoredMessage
     public bool LowConfidence { get; init; }
     /// <summary>The stream stopped before the end (user pressed stop, or the model failed mid-answer).</summary>
     public bool Interrupted { get; init; }
+    /// <summary>Which guardrails the question behind this answer set off; counted, never stored as text.</summary>
+    public SafetyFlags Safety { get; init; }
+}
+
+/// <summary>Guardrail interventions on one answer (its question), as the daily usage counts them.</summary>
+[Flags]
+public enum SafetyFlags
+{
+    None = 0,
+    Crisis = 1,
+    MedicalRefusal = 2,
+    OutOfScope = 4,
+    PromptInjection = 8,
 }
 
 public enum FeedbackRating

@@ -54,6 +54,8 @@ public static class ConversationsServiceCollectionExtensions
                 ? sp.GetRequiredService<SqliteConversationStore>()
                 : throw new InvalidOperationException(StorageOptions.UnsupportedProviderMessage(provider));
         });
+        // Both stores keep the aggregates next to the rows they count.
+        services.TryAddSingleton<IUsageStore>(sp => (IUsageStore)sp.GetRequiredService<IConversationStore>());
 
         return services;
     }

@@ -17,10 +17,10 @@ namespace LearningNavigator.Conversations.DynamoDb;
 /// advances under a condition: that condition is the optimistic lock that keeps UpdatedAt a true maximum
 /// and orders messages written in the same instant.
 /// </remarks>
-public sealed class DynamoDbConversationStore(
+public sealed partial class DynamoDbConversationStore(
     IAmazonDynamoDB client,
     IOptions<DynamoDbStorageOptions> options,
-    IOptions<StorageOptions> storage) : IConversationStore
+    IOptions<StorageOptions> storage) : IConversationStore, IUsageStore
 {
     // Races are between one person's own requests; a handful of rounds settles them, many means a fault.
     private const int OptimisticAttempts = 50;
@@ -156,7 +156,7 @@ public sealed class DynamoDbConversationStore(
 
         List<TransactWriteItem> writes =
         [
-            new() { Put = new Put { TableName = Table, Item = MessageItem(message, sk, revision: 1, expiresAt), ConditionExpression = "attribute_not_exists(PK)" } },
+            new() { Put = new Put { TableName = Table, Item = MessageItem(message, sk, revision: 1, expiresAt, userId), ConditionExpression = "attribute_not_exists(PK)" } },
             new() { Put = new Put { TableName = Table, Item = reference, ConditionExpression = "attribute_not_exists(PK)" } },
             new()
             {
@@ -181,7 +181,16 @@ public sealed class DynamoDbConversationStore(
                 },
             },
         ];
-        writes.AddRange(UsageWrites(UsageDelta.ForMessage(null, message, default)));
+        writes.AddRange(UsageWrites(UsageDelta.ForMessage(null, message, default, startsConversation: sequence == 0)));
+        if (message.Author == MessageAuthor.User)
+        {
+            // A plain Put of the same key is idempotent: asking twice in an hour leaves one marker.
+            var marker = ActiveUserKey(DailyUsageKey.For(message), userId);
+            marker[TypeAttribute] = S("ActiveUser");
+            marker["UserId"] = S(userId);
+            writes.Add(new() { Put = new Put { TableName = Table, Item = marker } });
+        }
+
         return await TryTransactAsync(writes, cancellationToken);
     }
 
@@ -210,13 +219,18 @@ public sealed class DynamoDbConversationStore(
                 Put = new Put
                 {
                     TableName = Table,
-                    Item = MessageItem(after, sk, revision + 1, ExpiresAt(after.CreatedAt)),
+                    Item = MessageItem(after, sk, revision + 1, ExpiresAt(after.CreatedAt), await OwnerOfAsync(existing, conversationId, cancellationToken)),
                     ConditionExpression = "Rev = :rev",
                     ExpressionAttributeValues = new() { [":rev"] = N(revision) },
                 },
             },
         ];
-        writes.AddRange(UsageWrites(UsageDelta.ForMessage(before, after, feedback)));
+        if (existing.TryGetValue("OwnerRating", out var ownerRating))
+        {
+            writes[0].Put.Item["OwnerRating"] = ownerRating;
+        }
+
+        writes.AddRange(UsageWrites(UsageDelta.ForMessage(before, after, feedback, startsConversation: SequenceOf(sk) == 1)));
         return await TryTransactAsync(writes, cancellationToken);
     }
 
@@ -326,6 +340,13 @@ public sealed class DynamoDbConversationStore(
                 writes[0].Put.ConditionExpression = "attribute_not_exists(PK)";
             }
 
+            if (messageItem.TryGetValue("UserId", out var owner) && owner.S == feedback.UserId)
+            {
+                // The asker's own rating rides on the message, so the weak-answers table needs no second read.
+                writes[1].Update.UpdateExpression = "SET Rev = :next, OwnerRating = :rating";
+                writes[1].Update.ExpressionAttributeValues[":rating"] = N((int)feedback.Rating);
+            }
+
             writes.AddRange(UsageWrites(UsageDelta.ForFeedback(rated, before, feedback.Rating)));
             if (await TryTransactAsync(writes, cancellationToken))
             {
@@ -340,30 +361,6 @@ public sealed class DynamoDbConversationStore(
     {
         var item = await GetAsync(FeedbackKey(messageId, userId), cancellationToken);
         return item is null ? null : ToFeedback(item);
-    }
-
-    public async Task<IReadOnlyList<DailyUsage>> GetDailyUsageAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
-    {
-        var rows = new List<DailyUsage>();
-        for (var month = new DateOnly(from.Year, from.Month, 1); month <= to; month = month.AddMonths(1))
-        {
-            var items = await QueryAllAsync(new QueryRequest
-            {
-                TableName = Table,
-                // '$' sorts just after '#', so the upper bound takes in every row of the last day.
-                KeyConditionExpression = "PK = :pk AND SK BETWEEN :from AND :to",
-                ExpressionAttributeValues = new()
-                {
-                    [":pk"] = S(UsagePk(month)),
-                    [":from"] = S(UsageSkPrefix(from)),
-                    [":to"] = S($"DAY#{FormatDay(to)}$"),
-                },
-                ConsistentRead = true,
-            }, cancellationToken);
-            rows.AddRange(items.Select(ToUsage));
-        }
-
-        return [.. rows.OrderBy(r => r.Day).ThenBy(r => r.Role, StringComparer.Ordinal).ThenBy(r => r.Language, StringComparer.Ordinal)];
     }
 
     public IAsyncEnumerable<UserProfile> ReadAllUsersAsync(CancellationToken cancellationToken) =>
@@ -413,6 +410,7 @@ public sealed class DynamoDbConversationStore(
             var values = new Dictionary<string, AttributeValue>
             {
                 [":day"] = S(FormatDay(key.Day)),
+                [":hour"] = N(key.Hour),
                 [":role"] = S(key.Role),
                 [":language"] = S(key.Language),
                 [":type"] = S("DailyUsage"),
@@ -434,9 +432,24 @@ public sealed class DynamoDbConversationStore(
                 {
                     TableName = Table,
                     Key = UsageKey(key),
-                    UpdateExpression = $"SET #type = :type, #day = :day, #role = :role, #language = :language ADD {string.Join(", ", additions)}",
-                    ExpressionAttributeNames = new() { ["#type"] = TypeAttribute, ["#day"] = "Day", ["#role"] = "Role", ["#language"] = "Language" },
+                    UpdateExpression = $"SET #type = :type, #day = :day, #hour = :hour, #role = :role, #language = :language ADD {string.Join(", ", additions)}",
+                    ExpressionAttributeNames = new() { ["#type"] = TypeAttribute, ["#day"] = "Day", ["#hour"] = "Hour", ["#role"] = "Role", ["#language"] = "Language" },
                     ExpressionAttributeValues = values,
+                },
+            };
+        }
+
+        foreach (var citation in delta.CitationChanges)
+        {
+            yield return new TransactWriteItem
+            {
+                Update = new Update
+                {
+                    TableName = Table,
+                    Key = CitationKey(citation.Key, citation.DocumentId),
+                    UpdateExpression = "SET #type = :type, DocumentId = :document ADD Answers :n",
+                    ExpressionAttributeNames = new() { ["#type"] = TypeAttribute },
+                    ExpressionAttributeValues = new() { [":type"] = S("CitationUsage"), [":document"] = S(citation.DocumentId), [":n"] = N(citation.Answers) },
                 },
             };
         }

@@ -52,7 +52,24 @@ internal static class DynamoDbItems
         $"{MessagePrefix}{FormatTime(createdAt)}#{sequence.ToString("D10", CultureInfo.InvariantCulture)}#{messageId}";
 
     public static Dictionary<string, AttributeValue> UsageKey(DailyUsageKey key) =>
-        Key(UsagePk(key.Day), $"{UsageSkPrefix(key.Day)}ROLE#{key.Role}#LANG#{key.Language}");
+        Key(UsagePk(key.Day), UsageSk(key));
+
+    /// <summary>DAY#&lt;day&gt;#H#&lt;hh&gt;#ROLE#&lt;role&gt;#LANG#&lt;language&gt;: one aggregate row's place in its month.</summary>
+    public static string UsageSk(DailyUsageKey key) =>
+        $"{UsageSkPrefix(key.Day)}H#{key.Hour.ToString("D2", CultureInfo.InvariantCulture)}#ROLE#{key.Role}#LANG#{key.Language}";
+
+    public static Dictionary<string, AttributeValue> CitationKey(DailyUsageKey key, string documentId) =>
+        Key($"CITES#{key.Day.ToString("yyyy-MM", CultureInfo.InvariantCulture)}", $"{UsageSk(key)}#DOC#{documentId}");
+
+    public static Dictionary<string, AttributeValue> ActiveUserKey(DailyUsageKey key, string userId) =>
+        Key($"ACTIVE#{key.Day.ToString("yyyy-MM", CultureInfo.InvariantCulture)}", $"{UsageSk(key)}#USER#{userId}");
+
+    /// <summary>GSI1 partition of the messages written on a UTC day (the analytics tables read them newest first).</summary>
+    public static string MessagesByDayPk(DateOnly day) => $"MSGS#{FormatDay(day)}";
+
+    /// <summary>The write sequence inside a message sort key: 1 is the conversation's first message.</summary>
+    public static long SequenceOf(string messageSk) =>
+        long.Parse(messageSk.Split('#')[2], CultureInfo.InvariantCulture);
 
     /// <summary>One partition per month keeps a day's writes spread over few items and a range read to few queries.</summary>
     public static string UsagePk(DateOnly day) => $"USAGE#{day.ToString("yyyy-MM", CultureInfo.InvariantCulture)}";
@@ -119,9 +136,13 @@ internal static class DynamoDbItems
         MessageCount = checked((int)Long(item, "MessageCount")),
     };
 
-    public static Dictionary<string, AttributeValue> MessageItem(StoredMessage message, string sk, long revision, long? expiresAt)
+    public static Dictionary<string, AttributeValue> MessageItem(StoredMessage message, string sk, long revision, long? expiresAt, string userId)
     {
         var item = Key(ConversationPrefix + message.ConversationId, sk);
+        item["UserId"] = S(userId);
+        item["Safety"] = N((int)message.Safety);
+        item[Gsi1Pk] = S(MessagesByDayPk(DateOnly.FromDateTime(message.CreatedAt.UtcDateTime)));
+        item[Gsi1Sk] = S($"{FormatTime(message.CreatedAt)}#{message.Id}");
         item[TypeAttribute] = S("Message");
         item["Id"] = S(message.Id);
         item["ConversationId"] = S(message.ConversationId);
@@ -181,6 +202,7 @@ internal static class DynamoDbItems
         TimeToFirstTokenMs = OptionalInt(item, "TimeToFirstTokenMs"),
         LowConfidence = item.TryGetValue("LowConfidence", out var low) && low.BOOL == true,
         Interrupted = item.TryGetValue("Interrupted", out var interrupted) && interrupted.BOOL == true,
+        Safety = item.TryGetValue("Safety", out var safety) && safety.N is { } flags ? (SafetyFlags)int.Parse(flags, CultureInfo.InvariantCulture) : SafetyFlags.None,
     };
 
     public static Dictionary<string, AttributeValue> FeedbackItem(MessageFeedback feedback, long? expiresAt)
@@ -209,21 +231,28 @@ internal static class DynamoDbItems
         CreatedAt = ParseTime(Str(item, "CreatedAt")),
     };
 
-    public static readonly string[] UsageCounterNames =
-    [
-        nameof(DailyUsage.Questions), nameof(DailyUsage.Answers), nameof(DailyUsage.LowConfidenceAnswers),
-        nameof(DailyUsage.ThumbsUp), nameof(DailyUsage.ThumbsDown), nameof(DailyUsage.InputTokens),
-        nameof(DailyUsage.OutputTokens), nameof(DailyUsage.LatencyMsTotal), nameof(DailyUsage.LatencySamples),
-    ];
+    public static readonly string[] LatencyBucketNames = [.. Enumerable.Range(0, UsageHistogram.BucketCount).Select(i => $"L{i}")];
+    public static readonly string[] TtftBucketNames = [.. Enumerable.Range(0, UsageHistogram.BucketCount).Select(i => $"T{i}")];
+
+    /// <summary>Every counter attribute of a usage item, scalars then the two histograms.</summary>
+    public static readonly string[] UsageCounterNames = [.. UsageCounters.ScalarNames, .. LatencyBucketNames, .. TtftBucketNames];
 
     public static long[] CounterValues(UsageCounters c) =>
-        [c.Questions, c.Answers, c.LowConfidenceAnswers, c.ThumbsUp, c.ThumbsDown, c.InputTokens, c.OutputTokens, c.LatencyMsTotal, c.LatencySamples];
+        [.. c.Scalars(), .. c.Latency.Counts, .. c.TimeToFirstToken.Counts];
 
     public static DailyUsage ToUsage(Dictionary<string, AttributeValue> item)
     {
-        var values = UsageCounterNames.Select(name => item.TryGetValue(name, out var v) && v.N is { } n ? long.Parse(n, CultureInfo.InvariantCulture) : 0).ToArray();
-        return new UsageCounters(values[0], values[1], values[2], values[3], values[4], values[5], values[6], values[7], values[8])
-            .ToRow(new DailyUsageKey(DateOnly.ParseExact(Str(item, "Day"), "yyyy-MM-dd", CultureInfo.InvariantCulture), Str(item, "Role"), Str(item, "Language")));
+        long Read(string name) => item.TryGetValue(name, out var v) && v.N is { } n ? long.Parse(n, CultureInfo.InvariantCulture) : 0;
+        var key = new DailyUsageKey(
+            DateOnly.ParseExact(Str(item, "Day"), "yyyy-MM-dd", CultureInfo.InvariantCulture),
+            (int)Long(item, "Hour"),
+            Str(item, "Role"),
+            Str(item, "Language"));
+        return UsageCounters.FromScalars(
+                [.. UsageCounters.ScalarNames.Select(Read)],
+                new UsageHistogram(LatencyBucketNames.Select(Read)),
+                new UsageHistogram(TtftBucketNames.Select(Read)))
+            .ToRow(key);
     }
 
     public static string Str(Dictionary<string, AttributeValue> item, string name) =>

@@ -17,10 +17,10 @@ namespace LearningNavigator.Conversations.Sqlite;
 /// reads well in a SQL shell, and sorts as text in time order, so ORDER BY and MAX work on it directly.
 /// Messages carry an insertion sequence (the rowid) that breaks ties between equal timestamps.
 /// </remarks>
-public sealed class SqliteConversationStore : IConversationStore, IDisposable
+public sealed partial class SqliteConversationStore : IConversationStore, IUsageStore, IDisposable
 {
     internal const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
-    private const int SchemaVersion = 2;
+    private const int SchemaVersion = 3;
     // Writers queue behind each other instead of failing with SQLITE_BUSY; a chat write takes milliseconds.
     private const int BusyTimeoutMilliseconds = 10_000;
 
@@ -100,36 +100,27 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
     }
 
     /// <summary>
-    /// Version 1 files have no role column and no usage table: add the column (old messages count under
-    /// the unknown role) and count every existing row once, so the counters match the rows from the start.
+    /// Version 1 files have no role column; version 2 counted per day in <c>daily_usage</c>. Add what is missing
+    /// (old messages count under the unknown role) and recount every existing row once into the hourly
+    /// aggregates, so the counters match the rows from the start.
     /// </summary>
     private static async Task MigrateAsync(SqliteConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
-        var columns = await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT name FROM pragma_table_info('messages');", transaction: transaction, cancellationToken: cancellationToken));
-        if (!columns.Contains("role"))
+        var columns = (await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT name FROM pragma_table_info('messages');", transaction: transaction, cancellationToken: cancellationToken))).ToList();
+        foreach (var (column, definition) in new[] { ("role", "TEXT"), ("safety", "INTEGER NOT NULL DEFAULT 0") })
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                "ALTER TABLE messages ADD COLUMN role TEXT;", transaction: transaction, cancellationToken: cancellationToken));
+            if (!columns.Contains(column))
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    $"ALTER TABLE messages ADD COLUMN {column} {definition};", transaction: transaction, cancellationToken: cancellationToken));
+            }
         }
 
-        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM daily_usage;", transaction: transaction, cancellationToken: cancellationToken));
-        var delta = new UsageDelta();
-        var messages = (await connection.QueryAsync<MessageRow>(new CommandDefinition(
-            SelectMessage, transaction: transaction, cancellationToken: cancellationToken))).Select(r => r.ToRecord()).ToDictionary(m => m.Id);
-        foreach (var message in messages.Values)
-        {
-            delta.Add(DailyUsageKey.For(message), UsageCounters.Of(message));
-        }
-
-        var ratings = await connection.QueryAsync<(string MessageId, long Rating)>(new CommandDefinition(
-            "SELECT message_id, rating FROM feedback;", transaction: transaction, cancellationToken: cancellationToken));
-        foreach (var (messageId, rating) in ratings)
-        {
-            delta.Add(DailyUsageKey.For(messages[messageId]), UsageCounters.Of((FeedbackRating)rating));
-        }
-
-        await ApplyUsageAsync(connection, transaction, delta, cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "DROP TABLE IF EXISTS daily_usage; DELETE FROM usage_hourly; DELETE FROM usage_citations; DELETE FROM usage_active_users;",
+            transaction: transaction, cancellationToken: cancellationToken));
+        await RecountAsync(connection, transaction, cancellationToken);
     }
 
     public async Task UpsertUserAsync(UserProfile user, CancellationToken cancellationToken)
@@ -257,6 +248,27 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
     public async Task SaveMessageAsync(StoredMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
+        await using var connection = await OpenAsync(cancellationToken);
+        // BEGIN IMMEDIATE (the provider's default): taking the write lock up front means the busy timeout
+        // applies, rather than a read lock failing to upgrade mid-transaction.
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var delta = new UsageDelta();
+        await SaveMessageCoreAsync(connection, transaction, message, delta, cancellationToken);
+        await ApplyUsageAsync(connection, transaction, delta, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Writes the message and its conversation's counters; what it changes in the aggregates goes into <paramref name="delta"/>.</summary>
+    /// <param name="owners">Conversation owners already known to the caller (a batch); markers for them are left to the caller in <paramref name="markers"/>.</param>
+    private static async Task SaveMessageCoreAsync(
+        SqliteConnection connection,
+        DbTransaction transaction,
+        StoredMessage message,
+        UsageDelta delta,
+        CancellationToken cancellationToken,
+        Dictionary<string, string>? owners = null,
+        HashSet<ActiveUserKey>? markers = null)
+    {
         var parameters = new
         {
             message.Id,
@@ -277,45 +289,48 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
             message.TimeToFirstTokenMs,
             message.LowConfidence,
             message.Interrupted,
+            Safety = (int)message.Safety,
         };
 
-        await using var connection = await OpenAsync(cancellationToken);
-        // BEGIN IMMEDIATE (the provider's default): taking the write lock up front means the busy timeout
-        // applies, rather than a read lock failing to upgrade mid-transaction.
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var before = (await connection.QuerySingleOrDefaultAsync<MessageRow>(new CommandDefinition(
-            $"{SelectMessage} WHERE id = @Id;", parameters, transaction, cancellationToken: cancellationToken)))?.ToRecord();
+        // Insert first: a new message (nearly every write) then needs no read; a re-save reads the row untouched.
         var inserted = await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO messages (id, conversation_id, author, text, created_at, language, role, citations, model,
                                   input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
                                   estimated_cost_usd, latency_ms, time_to_first_token_ms,
-                                  low_confidence, interrupted)
+                                  low_confidence, interrupted, safety)
             VALUES (@Id, @ConversationId, @Author, @Text, @CreatedAt, @Language, @Role, @Citations, @Model,
                     @InputTokens, @OutputTokens, @CacheReadTokens, @CacheWriteTokens,
                     @EstimatedCostUsd, @LatencyMs, @TimeToFirstTokenMs,
-                    @LowConfidence, @Interrupted)
+                    @LowConfidence, @Interrupted, @Safety)
             ON CONFLICT (id) DO NOTHING;
             """,
             parameters,
             transaction,
             cancellationToken: cancellationToken));
 
+        bool startsConversation;
+        StoredMessage? before = null;
         if (inserted == 1)
         {
-            await connection.ExecuteAsync(new CommandDefinition(
+            // The first message written in a conversation is the one that counts it as started.
+            var countBefore = await connection.QuerySingleAsync<long>(new CommandDefinition(
                 """
                 UPDATE conversations
                 SET message_count = message_count + 1,
                     updated_at = MAX(updated_at, @CreatedAt)
-                WHERE id = @ConversationId;
+                WHERE id = @ConversationId
+                RETURNING message_count - 1;
                 """,
                 parameters,
                 transaction,
                 cancellationToken: cancellationToken));
+            startsConversation = countBefore == 0;
         }
         else
         {
+            before = (await connection.QuerySingleAsync<MessageRow>(new CommandDefinition(
+                $"{SelectMessage} WHERE id = @Id;", parameters, transaction, cancellationToken: cancellationToken))).ToRecord();
             await connection.ExecuteAsync(new CommandDefinition(
                 """
                 UPDATE messages SET
@@ -325,12 +340,20 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
                     cache_write_tokens = @CacheWriteTokens, estimated_cost_usd = @EstimatedCostUsd,
                     latency_ms = @LatencyMs,
                     time_to_first_token_ms = @TimeToFirstTokenMs, low_confidence = @LowConfidence,
-                    interrupted = @Interrupted
+                    interrupted = @Interrupted, safety = @Safety
                 WHERE id = @Id;
                 """,
                 parameters,
                 transaction,
                 cancellationToken: cancellationToken));
+            startsConversation = await connection.QuerySingleAsync<long>(new CommandDefinition(
+                """
+                SELECT (SELECT seq FROM messages WHERE id = @Id) =
+                       (SELECT MIN(seq) FROM messages WHERE conversation_id = (SELECT conversation_id FROM messages WHERE id = @Id));
+                """,
+                parameters,
+                transaction,
+                cancellationToken: cancellationToken)) == 1;
         }
 
         var feedbackOnMessage = default(UsageCounters);
@@ -346,8 +369,34 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
         }
 
         var stored = before is null ? message : message with { ConversationId = before.ConversationId };
-        await ApplyUsageAsync(connection, transaction, UsageDelta.ForMessage(before, stored, feedbackOnMessage), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        var change = UsageDelta.ForMessage(before, stored, feedbackOnMessage, startsConversation);
+        foreach (var (key, counters) in change.Changes)
+        {
+            delta.Add(key, counters);
+        }
+
+        foreach (var citation in change.CitationChanges)
+        {
+            delta.AddCitation(citation);
+        }
+
+        if (stored.Author == MessageAuthor.User && owners is not null && markers is not null && owners.TryGetValue(stored.ConversationId, out var owner))
+        {
+            markers.Add(new ActiveUserKey(DailyUsageKey.For(stored), owner));
+        }
+        else if (stored.Author == MessageAuthor.User)
+        {
+            // Markers are never taken away: whoever asked was active, whatever happens to the message later.
+            var key = DailyUsageKey.For(stored);
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT OR IGNORE INTO usage_active_users (day, hour, role, language, user_id)
+                SELECT @Day, @Hour, @Role, @Language, user_id FROM conversations WHERE id = @ConversationId;
+                """,
+                new { Day = FormatDayKey(key.Day), key.Hour, key.Role, key.Language, stored.ConversationId },
+                transaction,
+                cancellationToken: cancellationToken));
+        }
     }
 
     public async Task<MessagePage> GetMessagePageAsync(string userId, string conversationId, int pageSize, string? continuationToken, CancellationToken cancellationToken)
@@ -364,7 +413,7 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
                    m.cache_read_tokens AS CacheReadTokens, m.cache_write_tokens AS CacheWriteTokens,
                    m.estimated_cost_usd AS EstimatedCostUsd, m.latency_ms AS LatencyMs,
                    m.time_to_first_token_ms AS TimeToFirstTokenMs, m.low_confidence AS LowConfidence,
-                   m.interrupted AS Interrupted
+                   m.interrupted AS Interrupted, m.safety AS Safety
             FROM messages m JOIN conversations c ON c.id = m.conversation_id
             WHERE m.conversation_id = @conversationId AND c.user_id = @userId
               AND (m.created_at, m.seq) > (@afterTime, @afterSeq)
@@ -418,6 +467,14 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
         ArgumentNullException.ThrowIfNull(feedback);
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var delta = new UsageDelta();
+        await SaveFeedbackCoreAsync(connection, transaction, feedback, delta, cancellationToken);
+        await ApplyUsageAsync(connection, transaction, delta, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task SaveFeedbackCoreAsync(SqliteConnection connection, DbTransaction transaction, MessageFeedback feedback, UsageDelta delta, CancellationToken cancellationToken)
+    {
         var rated = (await connection.QuerySingleOrDefaultAsync<MessageRow>(new CommandDefinition(
             $"{SelectMessage} WHERE id = @MessageId;", new { feedback.MessageId }, transaction, cancellationToken: cancellationToken)))?.ToRecord();
         var before = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
@@ -444,26 +501,10 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
             cancellationToken: cancellationToken));
 
         // An unknown message never gets here: the foreign key rejected the insert above.
-        await ApplyUsageAsync(connection, transaction, UsageDelta.ForFeedback(rated!, (FeedbackRating?)before, feedback.Rating), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-    }
-
-    public async Task<IReadOnlyList<DailyUsage>> GetDailyUsageAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<UsageRow>(new CommandDefinition(
-            """
-            SELECT day AS Day, role AS Role, language AS Language, questions AS Questions, answers AS Answers,
-                   low_confidence_answers AS LowConfidenceAnswers, thumbs_up AS ThumbsUp, thumbs_down AS ThumbsDown,
-                   input_tokens AS InputTokens, output_tokens AS OutputTokens, latency_ms_total AS LatencyMsTotal,
-                   latency_samples AS LatencySamples
-            FROM daily_usage
-            WHERE day >= @from AND day <= @to
-            ORDER BY day, role, language;
-            """,
-            new { from = from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), to = to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) },
-            cancellationToken: cancellationToken));
-        return [.. rows.Select(r => r.ToRecord())];
+        foreach (var (key, counters) in UsageDelta.ForFeedback(rated!, (FeedbackRating?)before, feedback.Rating).Changes)
+        {
+            delta.Add(key, counters);
+        }
     }
 
     public async IAsyncEnumerable<UserProfile> ReadAllUsersAsync([EnumeratorCancellation] CancellationToken cancellationToken)
@@ -513,47 +554,6 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
         foreach (var row in rows)
         {
             yield return row.ToRecord();
-        }
-    }
-
-    private static async Task ApplyUsageAsync(SqliteConnection connection, DbTransaction transaction, UsageDelta delta, CancellationToken cancellationToken)
-    {
-        foreach (var (key, c) in delta.Changes)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO daily_usage (day, role, language, questions, answers, low_confidence_answers, thumbs_up,
-                                         thumbs_down, input_tokens, output_tokens, latency_ms_total, latency_samples)
-                VALUES (@Day, @Role, @Language, @Questions, @Answers, @LowConfidenceAnswers, @ThumbsUp,
-                        @ThumbsDown, @InputTokens, @OutputTokens, @LatencyMsTotal, @LatencySamples)
-                ON CONFLICT (day, role, language) DO UPDATE SET
-                    questions = questions + excluded.questions,
-                    answers = answers + excluded.answers,
-                    low_confidence_answers = low_confidence_answers + excluded.low_confidence_answers,
-                    thumbs_up = thumbs_up + excluded.thumbs_up,
-                    thumbs_down = thumbs_down + excluded.thumbs_down,
-                    input_tokens = input_tokens + excluded.input_tokens,
-                    output_tokens = output_tokens + excluded.output_tokens,
-                    latency_ms_total = latency_ms_total + excluded.latency_ms_total,
-                    latency_samples = latency_samples + excluded.latency_samples;
-                """,
-                new
-                {
-                    Day = key.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                    key.Role,
-                    key.Language,
-                    c.Questions,
-                    c.Answers,
-                    c.LowConfidenceAnswers,
-                    c.ThumbsUp,
-                    c.ThumbsDown,
-                    c.InputTokens,
-                    c.OutputTokens,
-                    c.LatencyMsTotal,
-                    c.LatencySamples,
-                },
-                transaction,
-                cancellationToken: cancellationToken));
         }
     }
 
@@ -668,7 +668,7 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
                cache_read_tokens AS CacheReadTokens, cache_write_tokens AS CacheWriteTokens,
                estimated_cost_usd AS EstimatedCostUsd, latency_ms AS LatencyMs,
                time_to_first_token_ms AS TimeToFirstTokenMs, low_confidence AS LowConfidence,
-               interrupted AS Interrupted
+               interrupted AS Interrupted, safety AS Safety
         FROM messages
         """;
 
@@ -714,7 +714,8 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
             latency_ms             INTEGER,
             time_to_first_token_ms INTEGER,
             low_confidence         INTEGER NOT NULL DEFAULT 0,
-            interrupted            INTEGER NOT NULL DEFAULT 0
+            interrupted            INTEGER NOT NULL DEFAULT 0,
+            safety                 INTEGER NOT NULL DEFAULT 0
         );
         CREATE INDEX IF NOT EXISTS ix_messages_conversation_created
             ON messages (conversation_id, created_at, seq);
@@ -728,22 +729,9 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
             PRIMARY KEY (message_id, user_id)
         );
 
-        CREATE TABLE IF NOT EXISTS daily_usage (
-            day                    TEXT NOT NULL,
-            role                   TEXT NOT NULL,
-            language               TEXT NOT NULL,
-            questions              INTEGER NOT NULL DEFAULT 0,
-            answers                INTEGER NOT NULL DEFAULT 0,
-            low_confidence_answers INTEGER NOT NULL DEFAULT 0,
-            thumbs_up              INTEGER NOT NULL DEFAULT 0,
-            thumbs_down            INTEGER NOT NULL DEFAULT 0,
-            input_tokens           INTEGER NOT NULL DEFAULT 0,
-            output_tokens          INTEGER NOT NULL DEFAULT 0,
-            latency_ms_total       INTEGER NOT NULL DEFAULT 0,
-            latency_samples        INTEGER NOT NULL DEFAULT 0,
-            PRIMARY KEY (day, role, language)
-        );
-        """;
+        CREATE INDEX IF NOT EXISTS ix_messages_created ON messages (created_at);
+        """ + UsageSchema;
+
 
     // Dapper maps columns onto these by name; SQLite hands back INTEGER as long.
     private sealed class UserRow
@@ -795,6 +783,7 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
         public long? TimeToFirstTokenMs { get; set; }
         public long LowConfidence { get; set; }
         public long Interrupted { get; set; }
+        public long Safety { get; set; }
 
         public StoredMessage ToRecord() => new()
         {
@@ -816,6 +805,7 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
             TimeToFirstTokenMs = ToInt(TimeToFirstTokenMs),
             LowConfidence = LowConfidence != 0,
             Interrupted = Interrupted != 0,
+            Safety = (SafetyFlags)Safety,
         };
 
         private static int? ToInt(long? value) => value is { } v ? checked((int)v) : null;
@@ -844,23 +834,4 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
         public long Seq { get; set; }
     }
 
-    private sealed class UsageRow
-    {
-        public string Day { get; set; } = "";
-        public string Role { get; set; } = "";
-        public string Language { get; set; } = "";
-        public long Questions { get; set; }
-        public long Answers { get; set; }
-        public long LowConfidenceAnswers { get; set; }
-        public long ThumbsUp { get; set; }
-        public long ThumbsDown { get; set; }
-        public long InputTokens { get; set; }
-        public long OutputTokens { get; set; }
-        public long LatencyMsTotal { get; set; }
-        public long LatencySamples { get; set; }
-
-        public DailyUsage ToRecord() => new UsageCounters(
-                Questions, Answers, LowConfidenceAnswers, ThumbsUp, ThumbsDown, InputTokens, OutputTokens, LatencyMsTotal, LatencySamples)
-            .ToRow(new DailyUsageKey(DateOnly.ParseExact(Day, "yyyy-MM-dd", CultureInfo.InvariantCulture), Role, Language));
-    }
 }

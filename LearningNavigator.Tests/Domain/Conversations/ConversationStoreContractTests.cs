@@ -7,7 +7,7 @@ namespace LearningNavigator.Tests.Domain.Conversations;
 /// class derives from this and says how to open a store; every test here then runs against it.
 /// Ids are unique per test, so a backend may share one table or file across tests.
 /// </summary>
-public abstract class ConversationStoreContractTests : IAsyncLifetime
+public abstract partial class ConversationStoreContractTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2025, 3, 4, 10, 15, 30, 123, TimeSpan.Zero);
     private readonly List<IConversationStore> openedStores = [];
@@ -510,14 +510,16 @@ public abstract class ConversationStoreContractTests : IAsyncLifetime
         await Store.SaveMessageAsync(messages[0], Ct);   // an unchanged re-save counts nothing
 
         var usage = (await Store.GetDailyUsageAsync(DateOnly.FromDateTime(day1.UtcDateTime), DateOnly.FromDateTime(day2.UtcDateTime), Ct))
-            .Where(r => r.Role == role && r != new UsageCounters().ToRow(new DailyUsageKey(r.Day, r.Role, r.Language)))
+            .Where(r => r.Role == role && !r.Counters.IsZero)
             .ToList();
 
         // Recount from the rows as stored now.
         var expected = new UsageDelta();
-        foreach (var message in await Store.GetMessagesAsync(conversation.Id, Ct))
+        var stored = await Store.GetMessagesAsync(conversation.Id, Ct);
+        foreach (var message in stored)
         {
-            expected.Add(DailyUsageKey.For(message), UsageCounters.Of(message));
+            // The first message written starts the conversation (here also the first in time).
+            expected.Add(DailyUsageKey.For(message), UsageCounters.Of(message, startsConversation: message == stored[0]));
             foreach (var userId in new[] { asker, rater })
             {
                 if (await Store.GetFeedbackAsync(message.Id, userId, Ct) is { } feedback)
@@ -535,7 +537,8 @@ public abstract class ConversationStoreContractTests : IAsyncLifetime
         var day1English = Assert.Single(usage, r => r.Day == new DateOnly(2025, 5, 6) && r.Language == "en");
         Assert.Equal(
             new UsageCounters(Questions: 1, Answers: 2, LowConfidenceAnswers: 1, ThumbsUp: 1, ThumbsDown: 2,
-                InputTokens: 200, OutputTokens: 95, LatencyMsTotal: 500, LatencySamples: 2).ToRow(new(new DateOnly(2025, 5, 6), role, "en")),
+                InputTokens: 200, OutputTokens: 95, LatencyMsTotal: 500, LatencySamples: 2, Conversations: 1,
+                Latency: new UsageHistogram([0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])).ToRow(new(new DateOnly(2025, 5, 6), 23, role, "en")),
             day1English);
         Assert.DoesNotContain(await Store.GetDailyUsageAsync(new DateOnly(2025, 5, 8), new DateOnly(2025, 5, 9), Ct), r => r.Role == role);
     }

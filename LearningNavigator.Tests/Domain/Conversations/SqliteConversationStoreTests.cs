@@ -52,9 +52,9 @@ public sealed class SqliteConversationStoreTests : ConversationStoreContractTest
 
         Assert.True(File.Exists(DatabasePath));
         Assert.Equal("wal", await QueryScalarAsync<string>("PRAGMA journal_mode;"));
-        Assert.Equal(2L, await QueryScalarAsync<long>("PRAGMA user_version;"));
-        Assert.Equal(5L, await QueryScalarAsync<long>(
-            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('users', 'conversations', 'messages', 'feedback', 'daily_usage');"));
+        Assert.Equal(3L, await QueryScalarAsync<long>("PRAGMA user_version;"));
+        Assert.Equal(7L, await QueryScalarAsync<long>(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('users', 'conversations', 'messages', 'feedback', 'usage_hourly', 'usage_citations', 'usage_active_users');"));
     }
 
     [Fact]
@@ -155,12 +155,13 @@ public sealed class SqliteConversationStoreTests : ConversationStoreContractTest
         await store.InitializeAsync(Ct);
         await (await OpenStoreAsync() as SqliteConversationStore)!.InitializeAsync(Ct);
 
-        Assert.Equal(2L, await QueryScalarAsync<long>("PRAGMA user_version;"));
+        Assert.Equal(3L, await QueryScalarAsync<long>("PRAGMA user_version;"));
         Assert.Null((await Store.GetMessageAsync("m1", Ct))!.Role);
         var row = Assert.Single(await Store.GetDailyUsageAsync(new DateOnly(2024, 1, 2), new DateOnly(2024, 1, 2), Ct));
         Assert.Equal(
-            new UsageCounters(Questions: 1, Answers: 1, LowConfidenceAnswers: 1, ThumbsUp: 0, ThumbsDown: 1, InputTokens: 0, OutputTokens: 30, LatencyMsTotal: 400, LatencySamples: 1)
-                .ToRow(new DailyUsageKey(new DateOnly(2024, 1, 2), DailyUsage.UnknownRole, "en")),
+            new UsageCounters(Questions: 1, Answers: 1, LowConfidenceAnswers: 1, ThumbsUp: 0, ThumbsDown: 1, InputTokens: 0, OutputTokens: 30, LatencyMsTotal: 400, LatencySamples: 1,
+                    Conversations: 1, Latency: new UsageHistogram([0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]))
+                .ToRow(new DailyUsageKey(new DateOnly(2024, 1, 2), 3, DailyUsage.UnknownRole, "en")),
             row);
     }
 }

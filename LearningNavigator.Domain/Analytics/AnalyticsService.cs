@@ -1,0 +1,223 @@
+using LearningNavigator.Conversations;
+using LearningNavigator.Documents;
+using LearningNavigator.Escalations;
+using Microsoft.Extensions.Options;
+
+namespace LearningNavigator.Analytics;
+
+/// <summary>
+/// Builds the dashboard from the hourly aggregates (cards, charts, banners), the active-user markers, the
+/// citation counts, and a bounded read of recent messages for the text tables. Nothing here scans every message.
+/// </summary>
+public sealed class AnalyticsService(
+    IUsageStore usage,
+    IConversationStore conversations,
+    IDocumentLibrary library,
+    IEnumerable<IEscalationStatistics> escalations,
+    IOptions<AnalyticsOptions> options,
+    TimeProvider time)
+{
+    /// <summary>The seed's alarm: p95 answer latency over the last hour above this.</summary>
+    public const int LatencyAlarmMs = 3000;
+    public const double BudgetWarningShare = 0.8;
+
+    public TimeZoneInfo Zone => options.Value.Zone;
+
+    public AnalyticsRange RangeFor(AnalyticsPeriod period) => AnalyticsRange.For(period, time.GetUtcNow(), Zone);
+
+    public async Task<AnalyticsReport> GetReportAsync(AnalyticsRange range, AnalyticsFilter filter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(range);
+        ArgumentNullException.ThrowIfNull(filter);
+        var settings = options.Value;
+        var zone = settings.Zone;
+        var now = time.GetUtcNow();
+        var (start, end) = range.ToUtc(zone);
+        var localNow = TimeZoneInfo.ConvertTime(now, zone);
+        var monthStart = AnalyticsRange.StartOfDay(new DateOnly(localNow.Year, localNow.Month, 1), zone);
+        var lastHourStart = new DateTimeOffset(now.UtcDateTime.Date.AddHours(now.UtcDateTime.Hour), TimeSpan.Zero).AddHours(-1);
+
+        // One read covers the range, the month so far and the last hour.
+        var readFrom = Min(start, Min(monthStart, lastHourStart));
+        var readTo = Max(end.AddTicks(-1), now);
+        // SQLite answers synchronously under its async API: Task.Run lets the reads use more than one core.
+        var rowsTask = Task.Run(() => usage.GetDailyUsageAsync(UtcDay(readFrom), UtcDay(readTo), cancellationToken), cancellationToken);
+        var window = new UsageWindow(start, end, filter.Role, filter.Language);
+        var activeTask = Task.Run(() => usage.CountActiveUsersAsync(window, cancellationToken), cancellationToken);
+        var citationsTask = Task.Run(() => usage.CountCitationsAsync(window, cancellationToken), cancellationToken);
+        var questionsTask = Task.Run(() => usage.ListMessagesAsync(new MessageQuery
+        {
+            From = start, To = end, Author = MessageAuthor.User, Role = filter.Role, Language = filter.Language, Limit = settings.MaxQuestionsScanned,
+        }, cancellationToken), cancellationToken);
+        var weakTask = usage.ListMessagesAsync(new MessageQuery
+        {
+            From = start, To = end, Author = MessageAuthor.Assistant, OnlyWeakAnswers = true, Role = filter.Role, Language = filter.Language, Limit = settings.TableRows,
+        }, cancellationToken);
+        var documentsTask = library.ListAsync(cancellationToken);
+        var escalationStore = escalations.FirstOrDefault();
+        var openTask = escalationStore is null ? Task.FromResult<int?>(null) : CountOpenAsync(escalationStore, filter, cancellationToken);
+        await Task.WhenAll(rowsTask, activeTask, citationsTask, questionsTask, weakTask, documentsTask, openTask);
+
+        var all = await rowsTask;
+        bool Matches(DailyUsageKey key) => (filter.Role is null || key.Role == filter.Role) && (filter.Language is null || key.Language == filter.Language);
+        var inRange = all.Where(r => r.HourStartUtc >= start && r.HourStartUtc < end && Matches(r.Key)).ToList();
+        var total = inRange.Aggregate(default(UsageCounters), (sum, r) => sum + r.Counters);
+        var month = all.Where(r => r.HourStartUtc >= monthStart && r.HourStartUtc <= now).Aggregate(default(UsageCounters), (sum, r) => sum + r.Counters);
+        var lastHour = all.Where(r => r.HourStartUtc >= lastHourStart && r.HourStartUtc <= now).Aggregate(default(UsageHistogram), (sum, r) => sum + r.Latency);
+        var monthCost = month.CostMicroUsd / 1_000_000m;
+
+        var activeUsers = await activeTask;
+
+        var ratings = total.ThumbsUp + total.ThumbsDown;
+        var cards = new AnalyticsCards
+        {
+            Conversations = total.Conversations,
+            Messages = total.Questions + total.Answers,
+            Questions = total.Questions,
+            Answers = total.Answers,
+            ActiveUsers = activeUsers,
+            ThumbsUp = total.ThumbsUp,
+            ThumbsDown = total.ThumbsDown,
+            PositiveFeedbackShare = ratings == 0 ? null : (double)total.ThumbsUp / ratings,
+            OpenEscalations = await openTask,
+            LowConfidenceAnswers = total.LowConfidenceAnswers,
+            LatencyP50Ms = total.Latency.Percentile(0.5),
+            LatencyP95Ms = total.Latency.Percentile(0.95),
+            TimeToFirstTokenP95Ms = total.TimeToFirstToken.Percentile(0.95),
+            InputTokens = total.InputTokens,
+            OutputTokens = total.OutputTokens,
+            CacheReadTokens = total.CacheReadTokens,
+            CacheWriteTokens = total.CacheWriteTokens,
+            CostUsd = total.CostMicroUsd / 1_000_000m,
+            MonthToDateCostUsd = monthCost,
+            MonthlyBudgetUsd = settings.MonthlyBudgetUsd,
+            BudgetShare = settings.MonthlyBudgetUsd == 0 ? null : (double)(monthCost / settings.MonthlyBudgetUsd),
+            CrisisEvents = total.CrisisEvents,
+            MedicalRefusals = total.MedicalRefusals,
+            OutOfScopeRefusals = total.OutOfScopeRefusals,
+            PromptInjections = total.PromptInjections,
+        };
+
+        var documents = await documentsTask;
+        return new AnalyticsReport
+        {
+            Range = range,
+            Filter = filter,
+            TimeZone = zone.Id,
+            Cards = cards,
+            Series = BuildSeries(range, zone, inRange, total),
+            Tables = await BuildTablesAsync(await questionsTask, await weakTask, await citationsTask, documents, settings, cancellationToken),
+            Banners = new AnalyticsBanners
+            {
+                LastHourP95Ms = lastHour.Percentile(0.95),
+                LatencyAlarm = lastHour.PercentileExceeds(0.95, LatencyAlarmMs),
+                BudgetAlarm = settings.MonthlyBudgetUsd > 0 && monthCost > settings.MonthlyBudgetUsd * (decimal)BudgetWarningShare,
+            },
+        };
+    }
+
+    private static async Task<int?> CountOpenAsync(IEscalationStatistics statistics, AnalyticsFilter filter, CancellationToken cancellationToken) =>
+        await statistics.CountOpenAsync(filter.Role, filter.Language, cancellationToken);
+
+    private static AnalyticsSeries BuildSeries(AnalyticsRange range, TimeZoneInfo zone, List<DailyUsage> rows, UsageCounters total)
+    {
+        var days = range.EachDay().ToList();
+        var index = days.Select((d, i) => (d, i)).ToDictionary(p => p.d, p => p.i);
+        int DayOf(DailyUsage row) => index[DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(row.HourStartUtc, zone).DateTime)];
+        var byRole = new SortedDictionary<string, long[]>(StringComparer.Ordinal);
+        var up = new long[days.Count];
+        var down = new long[days.Count];
+        foreach (var row in rows)
+        {
+            var day = DayOf(row);
+            if (!byRole.TryGetValue(row.Role, out var values))
+            {
+                byRole[row.Role] = values = new long[days.Count];
+            }
+
+            values[day] += row.Questions + row.Answers;
+            up[day] += row.ThumbsUp;
+            down[day] += row.ThumbsDown;
+        }
+
+        var bounds = UsageHistogram.UpperBoundsMs;
+        return new AnalyticsSeries
+        {
+            Days = days,
+            MessagesByRole = [.. byRole.Where(r => r.Value.Any(v => v != 0)).Select(r => new NamedSeries(r.Key, r.Value))],
+            ThumbsUpPerDay = up,
+            ThumbsDownPerDay = down,
+            Languages =
+            [
+                .. rows.GroupBy(r => r.Language, StringComparer.Ordinal)
+                    .Select(g => new NamedCount(g.Key, g.Sum(r => r.Questions + r.Answers)))
+                    .Where(c => c.Count > 0)
+                    .OrderByDescending(c => c.Count).ThenBy(c => c.Name, StringComparer.Ordinal),
+            ],
+            LatencyHistogram =
+            [
+                .. Enumerable.Range(0, UsageHistogram.BucketCount)
+                    .Select(i => new LatencyBucket(i == 0 ? 0 : bounds[i - 1], i < bounds.Count ? bounds[i] : null, total.Latency[i])),
+            ],
+        };
+    }
+
+    private async Task<AnalyticsTables> BuildTablesAsync(
+        IReadOnlyList<AnalyticsMessage> questions,
+        IReadOnlyList<AnalyticsMessage> weak,
+        IReadOnlyDictionary<string, long> citations,
+        IReadOnlyList<LibraryDocument> documents,
+        AnalyticsOptions settings,
+        CancellationToken cancellationToken)
+    {
+        var titles = documents.ToDictionary(d => d.Id, d => d.Title, StringComparer.Ordinal);
+        var cited = citations.Select(c => new CitedDocument(c.Key, titles.GetValueOrDefault(c.Key, c.Key), c.Value)).ToList();
+        var citedIds = cited.Select(d => d.DocumentId).ToHashSet(StringComparer.Ordinal);
+
+        var weakRows = new List<WeakAnswer>();
+        foreach (var answer in weak)
+        {
+            weakRows.Add(new WeakAnswer(
+                await QuestionBeforeAsync(answer.Message, cancellationToken),
+                (answer.Message.LowConfidence, answer.Rating == FeedbackRating.Down) switch
+                {
+                    (true, true) => WeakAnswerReason.LowConfidenceAndThumbsDown,
+                    (true, false) => WeakAnswerReason.LowConfidence,
+                    _ => WeakAnswerReason.ThumbsDown,
+                },
+                string.IsNullOrEmpty(answer.Message.Role) ? DailyUsage.UnknownRole : answer.Message.Role,
+                answer.Message.Language,
+                answer.Message.CreatedAt,
+                answer.Message.ConversationId));
+        }
+
+        return new AnalyticsTables
+        {
+            TopQuestions = QuestionGrouper.Group(
+                questions.Select(q => new QuestionGrouper.Asked(q.Message.Text, q.Message.ConversationId, q.Message.CreatedAt)), settings.TableRows),
+            QuestionsScanned = questions.Count,
+            WeakAnswers = weakRows,
+            MostCited = [.. cited.OrderByDescending(d => d.Answers).ThenBy(d => d.Title, StringComparer.CurrentCulture).Take(settings.TableRows)],
+            NeverCited =
+            [
+                .. documents.Where(d => !citedIds.Contains(d.Id))
+                    .OrderBy(d => d.Title, StringComparer.CurrentCulture)
+                    .Select(d => new CitedDocument(d.Id, d.Title, 0)),
+            ],
+        };
+    }
+
+    /// <summary>The question an answer answered: the last question written before it in its conversation.</summary>
+    private async Task<string> QuestionBeforeAsync(StoredMessage answer, CancellationToken cancellationToken)
+    {
+        var messages = await conversations.GetMessagesAsync(answer.ConversationId, cancellationToken);
+        var position = messages.ToList().FindIndex(m => m.Id == answer.Id);
+        return messages.Take(position < 0 ? messages.Count : position).LastOrDefault(m => m.Author == MessageAuthor.User)?.Text ?? string.Empty;
+    }
+
+    private static DateOnly UtcDay(DateTimeOffset at) => DateOnly.FromDateTime(at.UtcDateTime);
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+}

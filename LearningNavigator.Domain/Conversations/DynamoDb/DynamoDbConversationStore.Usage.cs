@@ -1,0 +1,157 @@
+using Amazon.DynamoDBv2.Model;
+using static LearningNavigator.Conversations.DynamoDb.DynamoDbItems;
+
+namespace LearningNavigator.Conversations.DynamoDb;
+
+/// <summary>The aggregate reads (usage, citations, active users), the analytics message read and the bulk path.</summary>
+public sealed partial class DynamoDbConversationStore
+{
+    public async Task<IReadOnlyList<DailyUsage>> GetDailyUsageAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var items = await QueryMonthsAsync("USAGE", from, to, cancellationToken);
+        return
+        [
+            .. items.Select(ToUsage)
+                .OrderBy(r => r.Day).ThenBy(r => r.Hour)
+                .ThenBy(r => r.Role, StringComparer.Ordinal).ThenBy(r => r.Language, StringComparer.Ordinal),
+        ];
+    }
+
+    public async Task<IReadOnlyList<CitationUsage>> GetCitationUsageAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var items = await QueryMonthsAsync("CITES", from, to, cancellationToken);
+        return
+        [
+            .. items.Select(item => new CitationUsage(KeyOf(Str(item, Sk)), Str(item, "DocumentId"), Long(item, "Answers")))
+                .Where(c => c.Answers != 0),
+        ];
+    }
+
+    public async Task<IReadOnlyList<ActiveUserKey>> GetActiveUsersAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var items = await QueryMonthsAsync("ACTIVE", from, to, cancellationToken);
+        return [.. items.Select(item => new ActiveUserKey(KeyOf(Str(item, Sk)), Str(item, "UserId")))];
+    }
+
+    /// <remarks>
+    /// One GSI1 query per UTC day, newest day first, newest first within it, until the limit is met. The index is
+    /// eventually consistent: a message written a moment ago may be missing, which a dashboard table tolerates.
+    /// </remarks>
+    public async Task<IReadOnlyList<AnalyticsMessage>> ListMessagesAsync(MessageQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
+        var found = new List<AnalyticsMessage>();
+        var first = DateOnly.FromDateTime(query.From.UtcDateTime);
+        for (var day = DateOnly.FromDateTime(query.To.UtcDateTime); day >= first && found.Count < query.Limit; day = day.AddDays(-1))
+        {
+            var request = new QueryRequest
+            {
+                TableName = Table,
+                IndexName = Gsi1,
+                KeyConditionExpression = "GSI1PK = :pk AND GSI1SK BETWEEN :from AND :to",
+                FilterExpression = "Author = :author",
+                ExpressionAttributeValues = new()
+                {
+                    [":pk"] = S(MessagesByDayPk(day)),
+                    [":from"] = S(FormatTime(query.From)),
+                    [":to"] = S(FormatTime(query.To)),
+                    [":author"] = S(query.Author == MessageAuthor.User ? "user" : "assistant"),
+                },
+                ScanIndexForward = false,
+            };
+            do
+            {
+                var response = await client.QueryAsync(request, cancellationToken);
+                foreach (var item in response.Items ?? [])
+                {
+                    var message = ToMessage(item);
+                    FeedbackRating? rating = item.TryGetValue("OwnerRating", out var r) && r.N is { } n ? (FeedbackRating)int.Parse(n, System.Globalization.CultureInfo.InvariantCulture) : null;
+                    if (Matches(query, message, rating) && found.Count < query.Limit)
+                    {
+                        found.Add(new AnalyticsMessage(message, item.TryGetValue("UserId", out var u) ? u.S : string.Empty, rating));
+                    }
+                }
+
+                request.ExclusiveStartKey = response.LastEvaluatedKey;
+            }
+            while (request.ExclusiveStartKey is { Count: > 0 } && found.Count < query.Limit);
+        }
+
+        return found;
+    }
+
+    private static bool Matches(MessageQuery query, StoredMessage message, FeedbackRating? rating) =>
+        message.CreatedAt >= query.From && message.CreatedAt < query.To
+        && (query.Role is null || (string.IsNullOrEmpty(message.Role) ? DailyUsage.UnknownRole : message.Role) == query.Role)
+        && (query.Language is null || message.Language == query.Language)
+        && (!query.OnlyWeakAnswers || message.LowConfidence || rating == FeedbackRating.Down);
+
+    /// <remarks>DynamoDB has no multi-item write big enough for a batch with its counters: each record is saved as usual.</remarks>
+    public async Task SaveBatchAsync(ConversationBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        foreach (var conversation in batch.Conversations)
+        {
+            await CreateConversationAsync(conversation, cancellationToken);
+        }
+
+        foreach (var message in batch.Messages)
+        {
+            await SaveMessageAsync(message, cancellationToken);
+        }
+
+        foreach (var feedback in batch.Feedback)
+        {
+            await SaveFeedbackAsync(feedback, cancellationToken);
+        }
+    }
+
+    private async Task<string> OwnerOfAsync(Dictionary<string, AttributeValue> messageItem, string conversationId, CancellationToken cancellationToken)
+    {
+        if (messageItem.TryGetValue("UserId", out var userId) && userId.S is { } id)
+        {
+            return id;
+        }
+
+        var owner = await GetAsync(OwnerKey(conversationId), cancellationToken)
+            ?? throw new InvalidDataException($"Conversation '{conversationId}' has messages but no owner item.");
+        return Str(owner, "UserId");
+    }
+
+    /// <summary>Items of the monthly partitions <c>&lt;prefix&gt;#yyyy-MM</c> whose sort key falls on the days from..to.</summary>
+    private async Task<List<Dictionary<string, AttributeValue>>> QueryMonthsAsync(string prefix, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var months = new List<DateOnly>();
+        for (var month = new DateOnly(from.Year, from.Month, 1); month <= to; month = month.AddMonths(1))
+        {
+            months.Add(month);
+        }
+
+        var pages = await Task.WhenAll(months.Select(month => QueryAllAsync(new QueryRequest
+        {
+            TableName = Table,
+            // '$' sorts just after '#', so the upper bound takes in every item of the last day.
+            KeyConditionExpression = "PK = :pk AND SK BETWEEN :from AND :to",
+            ExpressionAttributeValues = new()
+            {
+                [":pk"] = S($"{prefix}#{month.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture)}"),
+                [":from"] = S(UsageSkPrefix(from)),
+                [":to"] = S($"DAY#{FormatDay(to)}$"),
+            },
+            ConsistentRead = true,
+        }, cancellationToken)));
+        return [.. pages.SelectMany(p => p)];
+    }
+
+    /// <summary>Reads the usage key back from a sort key DAY#d#H#hh#ROLE#r#LANG#l[#...].</summary>
+    private static DailyUsageKey KeyOf(string sk)
+    {
+        var parts = sk.Split('#');
+        return new DailyUsageKey(
+            DateOnly.ParseExact(parts[1], "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            int.Parse(parts[3], System.Globalization.CultureInfo.InvariantCulture),
+            parts[5],
+            parts[7]);
+    }
+}

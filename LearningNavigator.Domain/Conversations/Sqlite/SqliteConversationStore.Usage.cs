@@ -1,0 +1,372 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace LearningNavigator.Conversations.Sqlite;
+
+/// <summary>The aggregates (hourly usage, citations, active users) and the analytics reads.</summary>
+public sealed partial class SqliteConversationStore
+{
+    private static readonly string[] ScalarColumns = [.. UsageCounters.ScalarNames.Select(SnakeCase)];
+    private static readonly string[] LatencyColumns = [.. Enumerable.Range(0, UsageHistogram.BucketCount).Select(i => $"l{i}")];
+    private static readonly string[] TtftColumns = [.. Enumerable.Range(0, UsageHistogram.BucketCount).Select(i => $"t{i}")];
+    private static readonly string[] CounterColumns = [.. ScalarColumns, .. LatencyColumns, .. TtftColumns];
+
+    private static readonly string UpsertUsageSql =
+        $"""
+        INSERT INTO usage_hourly (day, hour, role, language, {string.Join(", ", CounterColumns)})
+        VALUES (@day, @hour, @role, @language, {string.Join(", ", CounterColumns.Select(c => "@" + c))})
+        ON CONFLICT (day, hour, role, language) DO UPDATE SET
+            {string.Join(",\n    ", CounterColumns.Select(c => $"{c} = {c} + excluded.{c}"))};
+        """;
+
+    private static readonly string SelectUsageSql =
+        $"SELECT day, hour, role, language, {string.Join(", ", CounterColumns)} FROM usage_hourly WHERE day >= @from AND day <= @to ORDER BY day, hour, role, language;";
+
+    // Kept as a literal so it can join the schema constant; the counter columns must match CounterColumns.
+    private const string UsageSchema =
+        """
+
+        CREATE TABLE IF NOT EXISTS usage_hourly (
+            day TEXT NOT NULL, hour INTEGER NOT NULL, role TEXT NOT NULL, language TEXT NOT NULL,
+            questions INTEGER NOT NULL DEFAULT 0, answers INTEGER NOT NULL DEFAULT 0,
+            low_confidence_answers INTEGER NOT NULL DEFAULT 0, thumbs_up INTEGER NOT NULL DEFAULT 0,
+            thumbs_down INTEGER NOT NULL DEFAULT 0, input_tokens INTEGER NOT NULL DEFAULT 0,
+            output_tokens INTEGER NOT NULL DEFAULT 0, latency_ms_total INTEGER NOT NULL DEFAULT 0,
+            latency_samples INTEGER NOT NULL DEFAULT 0, conversations INTEGER NOT NULL DEFAULT 0,
+            cache_read_tokens INTEGER NOT NULL DEFAULT 0, cache_write_tokens INTEGER NOT NULL DEFAULT 0,
+            cost_micro_usd INTEGER NOT NULL DEFAULT 0, crisis_events INTEGER NOT NULL DEFAULT 0,
+            medical_refusals INTEGER NOT NULL DEFAULT 0, out_of_scope_refusals INTEGER NOT NULL DEFAULT 0,
+            prompt_injections INTEGER NOT NULL DEFAULT 0,
+            l0 INTEGER NOT NULL DEFAULT 0, l1 INTEGER NOT NULL DEFAULT 0, l2 INTEGER NOT NULL DEFAULT 0,
+            l3 INTEGER NOT NULL DEFAULT 0, l4 INTEGER NOT NULL DEFAULT 0, l5 INTEGER NOT NULL DEFAULT 0,
+            l6 INTEGER NOT NULL DEFAULT 0, l7 INTEGER NOT NULL DEFAULT 0, l8 INTEGER NOT NULL DEFAULT 0,
+            l9 INTEGER NOT NULL DEFAULT 0, l10 INTEGER NOT NULL DEFAULT 0, l11 INTEGER NOT NULL DEFAULT 0,
+            t0 INTEGER NOT NULL DEFAULT 0, t1 INTEGER NOT NULL DEFAULT 0, t2 INTEGER NOT NULL DEFAULT 0,
+            t3 INTEGER NOT NULL DEFAULT 0, t4 INTEGER NOT NULL DEFAULT 0, t5 INTEGER NOT NULL DEFAULT 0,
+            t6 INTEGER NOT NULL DEFAULT 0, t7 INTEGER NOT NULL DEFAULT 0, t8 INTEGER NOT NULL DEFAULT 0,
+            t9 INTEGER NOT NULL DEFAULT 0, t10 INTEGER NOT NULL DEFAULT 0, t11 INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (day, hour, role, language)
+        );
+
+        CREATE TABLE IF NOT EXISTS usage_citations (
+            day TEXT NOT NULL, hour INTEGER NOT NULL, role TEXT NOT NULL, language TEXT NOT NULL,
+            document_id TEXT NOT NULL, answers INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (day, hour, role, language, document_id)
+        );
+
+        CREATE TABLE IF NOT EXISTS usage_active_users (
+            day TEXT NOT NULL, hour INTEGER NOT NULL, role TEXT NOT NULL, language TEXT NOT NULL, user_id TEXT NOT NULL,
+            PRIMARY KEY (day, hour, role, language, user_id)
+        ) WITHOUT ROWID;
+        """;
+
+    private static string SnakeCase(string name) =>
+        string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+
+    private static string FormatDayKey(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static DateOnly ParseDayKey(string day) => DateOnly.ParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static async Task ApplyUsageAsync(SqliteConnection connection, DbTransaction transaction, UsageDelta delta, CancellationToken cancellationToken)
+    {
+        foreach (var (key, counters) in delta.Changes)
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = (SqliteTransaction)transaction;
+            command.CommandText = UpsertUsageSql;
+            command.Parameters.AddWithValue("@day", FormatDayKey(key.Day));
+            command.Parameters.AddWithValue("@hour", key.Hour);
+            command.Parameters.AddWithValue("@role", key.Role);
+            command.Parameters.AddWithValue("@language", key.Language);
+            var values = counters.Scalars().Concat(counters.Latency.Counts).Concat(counters.TimeToFirstToken.Counts).ToArray();
+            for (var i = 0; i < CounterColumns.Length; i++)
+            {
+                command.Parameters.AddWithValue("@" + CounterColumns[i], values[i]);
+            }
+
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        foreach (var citation in delta.CitationChanges)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO usage_citations (day, hour, role, language, document_id, answers)
+                VALUES (@Day, @Hour, @Role, @Language, @DocumentId, @Answers)
+                ON CONFLICT (day, hour, role, language, document_id) DO UPDATE SET answers = answers + excluded.answers;
+                """,
+                new { Day = FormatDayKey(citation.Key.Day), citation.Key.Hour, citation.Key.Role, citation.Key.Language, citation.DocumentId, citation.Answers },
+                transaction,
+                cancellationToken: cancellationToken));
+        }
+    }
+
+    /// <summary>Counts every stored message and rating into the (empty) aggregates, as if each had just been written.</summary>
+    private static async Task RecountAsync(SqliteConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        var delta = new UsageDelta();
+        var rows = await connection.QueryAsync<RecountRow>(new CommandDefinition(
+            $"""
+            SELECT m.id AS Id, m.conversation_id AS ConversationId, m.author AS Author, m.text AS Text,
+                   m.created_at AS CreatedAt, m.language AS Language, m.role AS Role, m.citations AS Citations, m.model AS Model,
+                   m.input_tokens AS InputTokens, m.output_tokens AS OutputTokens,
+                   m.cache_read_tokens AS CacheReadTokens, m.cache_write_tokens AS CacheWriteTokens,
+                   m.estimated_cost_usd AS EstimatedCostUsd, m.latency_ms AS LatencyMs,
+                   m.time_to_first_token_ms AS TimeToFirstTokenMs, m.low_confidence AS LowConfidence,
+                   m.interrupted AS Interrupted, m.safety AS Safety, c.user_id AS UserId,
+                   m.seq = (SELECT MIN(seq) FROM messages f WHERE f.conversation_id = m.conversation_id) AS First
+            FROM messages m JOIN conversations c ON c.id = m.conversation_id;
+            """,
+            transaction: transaction,
+            cancellationToken: cancellationToken));
+        var messages = new Dictionary<string, StoredMessage>();
+        var markers = new HashSet<ActiveUserKey>();
+        foreach (var row in rows)
+        {
+            var message = row.ToRecord();
+            messages[message.Id] = message;
+            foreach (var (key, counters) in UsageDelta.ForMessage(null, message, default, row.First != 0).Changes)
+            {
+                delta.Add(key, counters);
+            }
+
+            delta.AddCitations(message, +1);
+            if (message.Author == MessageAuthor.User)
+            {
+                markers.Add(new ActiveUserKey(DailyUsageKey.For(message), row.UserId));
+            }
+        }
+
+        var ratings = await connection.QueryAsync<(string MessageId, long Rating)>(new CommandDefinition(
+            "SELECT message_id, rating FROM feedback;", transaction: transaction, cancellationToken: cancellationToken));
+        foreach (var (messageId, rating) in ratings)
+        {
+            delta.Add(DailyUsageKey.For(messages[messageId]), UsageCounters.Of((FeedbackRating)rating));
+        }
+
+        await ApplyUsageAsync(connection, transaction, delta, cancellationToken);
+        await InsertMarkersAsync(connection, transaction, markers, cancellationToken);
+    }
+
+    private static async Task InsertMarkersAsync(SqliteConnection connection, DbTransaction transaction, IEnumerable<ActiveUserKey> markers, CancellationToken cancellationToken)
+    {
+        foreach (var marker in markers)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT OR IGNORE INTO usage_active_users (day, hour, role, language, user_id) VALUES (@Day, @Hour, @Role, @Language, @UserId);",
+                new { Day = FormatDayKey(marker.Usage.Day), marker.Usage.Hour, marker.Usage.Role, marker.Usage.Language, marker.UserId },
+                transaction,
+                cancellationToken: cancellationToken));
+        }
+    }
+
+    public async Task<IReadOnlyList<DailyUsage>> GetDailyUsageAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = SelectUsageSql;
+        command.Parameters.AddWithValue("@from", FormatDayKey(from));
+        command.Parameters.AddWithValue("@to", FormatDayKey(to));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<DailyUsage>();
+        var scalars = new long[ScalarColumns.Length];
+        var latency = new long[UsageHistogram.BucketCount];
+        var ttft = new long[UsageHistogram.BucketCount];
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var key = new DailyUsageKey(ParseDayKey(reader.GetString(0)), reader.GetInt32(1), reader.GetString(2), reader.GetString(3));
+            for (var i = 0; i < scalars.Length; i++)
+            {
+                scalars[i] = reader.GetInt64(4 + i);
+            }
+
+            for (var i = 0; i < UsageHistogram.BucketCount; i++)
+            {
+                latency[i] = reader.GetInt64(4 + scalars.Length + i);
+                ttft[i] = reader.GetInt64(4 + scalars.Length + UsageHistogram.BucketCount + i);
+            }
+
+            rows.Add(UsageCounters.FromScalars(scalars, new UsageHistogram(latency), new UsageHistogram(ttft)).ToRow(key));
+        }
+
+        return rows;
+    }
+
+    public async Task<IReadOnlyList<CitationUsage>> GetCitationUsageAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string Day, long Hour, string Role, string Language, string DocumentId, long Answers)>(new CommandDefinition(
+            """
+            SELECT day, hour, role, language, document_id, answers FROM usage_citations
+            WHERE day >= @from AND day <= @to AND answers <> 0
+            ORDER BY day, hour, role, language, document_id;
+            """,
+            new { from = FormatDayKey(from), to = FormatDayKey(to) },
+            cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new CitationUsage(new DailyUsageKey(ParseDayKey(r.Day), (int)r.Hour, r.Role, r.Language), r.DocumentId, r.Answers))];
+    }
+
+    public async Task<IReadOnlyList<ActiveUserKey>> GetActiveUsersAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string Day, long Hour, string Role, string Language, string UserId)>(new CommandDefinition(
+            "SELECT day, hour, role, language, user_id FROM usage_active_users WHERE day >= @from AND day <= @to;",
+            new { from = FormatDayKey(from), to = FormatDayKey(to) },
+            cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new ActiveUserKey(new DailyUsageKey(ParseDayKey(r.Day), (int)r.Hour, r.Role, r.Language), r.UserId))];
+    }
+
+    // Counted in SQL: a 90-day window holds hundreds of thousands of markers and citation rows.
+    public async Task<long> CountActiveUsersAsync(UsageWindow window, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        await using var connection = await OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            $"SELECT COUNT(DISTINCT user_id) FROM usage_active_users WHERE {WindowSql}",
+            WindowParameters(window),
+            cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyDictionary<string, long>> CountCitationsAsync(UsageWindow window, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string DocumentId, long Answers)>(new CommandDefinition(
+            $"SELECT document_id, SUM(answers) FROM usage_citations WHERE {WindowSql} GROUP BY document_id HAVING SUM(answers) > 0;",
+            WindowParameters(window),
+            cancellationToken: cancellationToken));
+        return rows.ToDictionary(r => r.DocumentId, r => r.Answers, StringComparer.Ordinal);
+    }
+
+    private const string WindowSql =
+        """
+        day >= @fromDay AND day <= @toDay
+          AND NOT (day = @fromDay AND hour < @fromHour) AND NOT (day = @toDay AND hour >= @toHour)
+          AND (@role IS NULL OR role = @role) AND (@language IS NULL OR language = @language)
+        """;
+
+    private static object WindowParameters(UsageWindow window) => new
+    {
+        fromDay = FormatDayKey(DateOnly.FromDateTime(window.From.UtcDateTime)),
+        fromHour = window.From.UtcDateTime.Hour,
+        toDay = FormatDayKey(DateOnly.FromDateTime(window.To.UtcDateTime)),
+        toHour = window.To.UtcDateTime.Hour,
+        role = window.Role,
+        language = window.Language,
+    };
+
+    public async Task<IReadOnlyList<AnalyticsMessage>> ListMessagesAsync(MessageQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
+        var sql = new StringBuilder(
+            """
+            SELECT m.id AS Id, m.conversation_id AS ConversationId, m.author AS Author, m.text AS Text,
+                   m.created_at AS CreatedAt, m.language AS Language, m.role AS Role, m.citations AS Citations, m.model AS Model,
+                   m.input_tokens AS InputTokens, m.output_tokens AS OutputTokens,
+                   m.cache_read_tokens AS CacheReadTokens, m.cache_write_tokens AS CacheWriteTokens,
+                   m.estimated_cost_usd AS EstimatedCostUsd, m.latency_ms AS LatencyMs,
+                   m.time_to_first_token_ms AS TimeToFirstTokenMs, m.low_confidence AS LowConfidence,
+                   m.interrupted AS Interrupted, m.safety AS Safety, c.user_id AS UserId, f.rating AS Rating
+            FROM messages m
+            JOIN conversations c ON c.id = m.conversation_id
+            LEFT JOIN feedback f ON f.message_id = m.id AND f.user_id = c.user_id
+            WHERE m.created_at >= @from AND m.created_at < @to AND m.author = @author
+            """);
+        if (query.Role is not null)
+        {
+            sql.Append(" AND COALESCE(m.role, 'unknown') = @role");
+        }
+
+        if (query.Language is not null)
+        {
+            sql.Append(" AND m.language = @language");
+        }
+
+        if (query.OnlyWeakAnswers)
+        {
+            sql.Append(" AND (m.low_confidence = 1 OR f.rating = -1)");
+        }
+
+        // Walking the created_at index backwards stops as soon as the limit is met.
+        sql.Append(" ORDER BY m.created_at DESC, m.seq DESC LIMIT @limit;");
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<AnalyticsRow>(new CommandDefinition(
+            sql.ToString(),
+            new
+            {
+                from = FormatTime(query.From),
+                to = FormatTime(query.To),
+                author = FormatAuthor(query.Author),
+                role = query.Role,
+                language = query.Language,
+                limit = query.Limit,
+            },
+            cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new AnalyticsMessage(r.ToRecord(), r.UserId, r.Rating is { } rating ? (FeedbackRating)rating : null))];
+    }
+
+    /// <remarks>One transaction for the whole batch, with the aggregate changes summed and written once at the end.</remarks>
+    public async Task SaveBatchAsync(ConversationBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var conversation in batch.Conversations)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO conversations (id, user_id, title, created_at, updated_at, message_count)
+                VALUES (@Id, @UserId, @Title, @CreatedAt, @UpdatedAt, 0)
+                ON CONFLICT (id) DO NOTHING;
+                """,
+                new
+                {
+                    conversation.Id,
+                    conversation.UserId,
+                    conversation.Title,
+                    CreatedAt = FormatTime(conversation.CreatedAt),
+                    UpdatedAt = FormatTime(conversation.UpdatedAt),
+                },
+                transaction,
+                cancellationToken: cancellationToken));
+        }
+
+        var delta = new UsageDelta();
+        var owners = (await connection.QueryAsync<(string Id, string UserId)>(new CommandDefinition(
+                "SELECT id, user_id FROM conversations WHERE id IN (SELECT value FROM json_each(@ids));",
+                new { ids = System.Text.Json.JsonSerializer.Serialize(batch.Messages.Select(m => m.ConversationId).Distinct()) },
+                transaction,
+                cancellationToken: cancellationToken)))
+            .ToDictionary(o => o.Id, o => o.UserId, StringComparer.Ordinal);
+        var markers = new HashSet<ActiveUserKey>();
+        foreach (var message in batch.Messages)
+        {
+            await SaveMessageCoreAsync(connection, transaction, message, delta, cancellationToken, owners, markers);
+        }
+
+        await InsertMarkersAsync(connection, transaction, markers, cancellationToken);
+
+        foreach (var feedback in batch.Feedback)
+        {
+            await SaveFeedbackCoreAsync(connection, transaction, feedback, delta, cancellationToken);
+        }
+
+        await ApplyUsageAsync(connection, transaction, delta, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private class RecountRow : MessageRow
+    {
+        public string UserId { get; set; } = "";
+        public long First { get; set; }
+    }
+
+    private sealed class AnalyticsRow : RecountRow
+    {
+        public long? Rating { get; set; }
+    }
+}

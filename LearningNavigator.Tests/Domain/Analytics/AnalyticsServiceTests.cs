@@ -1,0 +1,213 @@
+using LearningNavigator.Analytics;
+using LearningNavigator.Conversations;
+using LearningNavigator.Conversations.DynamoDb;
+using LearningNavigator.Conversations.Sqlite;
+using LearningNavigator.Tests.Domain.Conversations;
+using LearningNavigator.Tests.TestSupport;
+using Microsoft.Extensions.Options;
+
+namespace LearningNavigator.Tests.Domain.Analytics;
+
+/// <summary>
+/// A known data set, written through a real store, and every card, series, table and banner of the dashboard
+/// asserted exactly: for all data, per role, per language, and with day boundaries in New York and in UTC.
+/// </summary>
+public abstract class AnalyticsServiceTests : IAsyncLifetime
+{
+    protected static readonly DateTimeOffset Now = new(2025, 7, 16, 15, 30, 0, TimeSpan.Zero);
+    private static readonly AnalyticsRange TwoDays = AnalyticsRange.Custom(new(2025, 7, 14), new(2025, 7, 15));
+    private static CancellationToken Ct => CancellationToken.None;
+    private readonly InMemoryEscalationStatistics escalations = new();
+    private IConversationStore store = null!;
+
+    protected abstract Task<IConversationStore> CreateStoreAsync();
+
+    public async Task InitializeAsync()
+    {
+        store = await CreateStoreAsync();
+        escalations.Open.AddRange([(AppRoles.Instructor, "en"), (AppRoles.Instructor, "en"), (AppRoles.Staff, "es")]);
+        await SeedAsync();
+    }
+
+    public virtual Task DisposeAsync()
+    {
+        (store as IDisposable)?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private AnalyticsService Service(string zone = "America/New_York", decimal budget = 0.012m) => new(
+        (IUsageStore)store,
+        store,
+        new FixedDocumentLibrary(("doc-a", "Invoicing guide"), ("doc-b", "Guía de facturación"), ("doc-c", "Course calendar")),
+        [escalations],
+        Options.Create(new AnalyticsOptions { TimeZone = zone, MonthlyBudgetUsd = budget, TableRows = 10 }),
+        new FixedTimeProvider(Now));
+
+    // conv ids say what each conversation is for; times are UTC, New York is UTC-4 in July.
+    private async Task SeedAsync()
+    {
+        await AskAsync("conv-before", "ana", AppRoles.Instructor, "en", At(14, 3, 30), "When is the next course?", null);   // 13 July, 23:30 in New York
+        var up = await AskAsync("conv-quick", "ana", AppRoles.Instructor, "en", At(14, 4, 10), "How can I submit my invoice quickly?",
+            new Answer(800, 200, 0.002m, 1000, 200, "doc-a", Low: false));
+        var down = await AskAsync("conv-es", "ben", AppRoles.Staff, "es", At(15, 12, 0), "¿Cómo envío la factura?",
+            new Answer(3500, 600, 0.001m, 500, 100, "doc-b", Low: true));
+        await AskAsync("conv-late", "ana", AppRoles.Instructor, "en", At(16, 3, 50), "How do I submit the invoice?",
+            new Answer(1200, 300, 0.003m, 800, 150, "doc-a", Low: false));                                                   // 15 July, 23:50 in New York
+        await AskAsync("conv-after", "cara", AppRoles.Instructor, "en", At(16, 4, 30), "Where are the slides?", null);
+        await AskAsync("conv-slow", "cara", AppRoles.Instructor, "en", At(16, 15, 10), "Where are the handouts?",
+            new Answer(6000, 900, 0.004m, 100, 10, "doc-a", Low: false));                                                    // the last hour
+        await store.SaveFeedbackAsync(new MessageFeedback { MessageId = up!, UserId = "ana", Rating = FeedbackRating.Up, CreatedAt = Now }, Ct);
+        await store.SaveFeedbackAsync(new MessageFeedback { MessageId = down!, UserId = "ben", Rating = FeedbackRating.Down, CreatedAt = Now }, Ct);
+    }
+
+    private sealed record Answer(int LatencyMs, int TtftMs, decimal Cost, int Input, int Output, string DocumentId, bool Low);
+
+    private static DateTimeOffset At(int day, int hour, int minute) => new(2025, 7, day, hour, minute, 0, TimeSpan.Zero);
+
+    private async Task<string?> AskAsync(string conversationId, string userId, string role, string language, DateTimeOffset at, string question, Answer? answer)
+    {
+        await store.CreateConversationAsync(new Conversation { Id = conversationId, UserId = userId, Title = question, CreatedAt = at, UpdatedAt = at }, Ct);
+        await store.SaveMessageAsync(new StoredMessage
+        {
+            Id = conversationId + "-q", ConversationId = conversationId, Author = MessageAuthor.User, Text = question, CreatedAt = at, Language = language, Role = role,
+        }, Ct);
+        if (answer is null)
+        {
+            return null;
+        }
+
+        await store.SaveMessageAsync(new StoredMessage
+        {
+            Id = conversationId + "-a", ConversationId = conversationId, Author = MessageAuthor.Assistant, Text = "Answer [1]", CreatedAt = at.AddSeconds(5),
+            Language = language, Role = role, LatencyMs = answer.LatencyMs, TimeToFirstTokenMs = answer.TtftMs, EstimatedCostUsd = answer.Cost,
+            InputTokens = answer.Input, OutputTokens = answer.Output, LowConfidence = answer.Low,
+            Citations = [new Citation { Number = 1, ChunkId = answer.DocumentId + "#0", DocumentId = answer.DocumentId, Title = answer.DocumentId, PassageText = "p" }],
+        }, Ct);
+        return conversationId + "-a";
+    }
+
+    [Fact]
+    public async Task Every_card_series_table_and_banner_of_two_New_York_days()
+    {
+        var report = await Service().GetReportAsync(TwoDays, AnalyticsFilter.All, Ct);
+
+        Assert.Equal(new AnalyticsCards
+        {
+            Conversations = 3, Messages = 6, Questions = 3, Answers = 3, ActiveUsers = 2, ThumbsUp = 1, ThumbsDown = 1,
+            PositiveFeedbackShare = 0.5, OpenEscalations = 3, LowConfidenceAnswers = 1,
+            LatencyP50Ms = 1500, LatencyP95Ms = 5000, TimeToFirstTokenP95Ms = 750,
+            InputTokens = 2300, OutputTokens = 450, CostUsd = 0.006m, MonthToDateCostUsd = 0.010m, MonthlyBudgetUsd = 0.012m,
+            BudgetShare = (double)(0.010m / 0.012m),
+        }, report.Cards);
+
+        Assert.Equal([new DateOnly(2025, 7, 14), new DateOnly(2025, 7, 15)], report.Series.Days);
+        Assert.Equal(["instructor: 2,2", "staff: 0,2"], report.Series.MessagesByRole.Select(s => $"{s.Name}: {string.Join(',', s.Values)}"));
+        Assert.Equal([1L, 0L], report.Series.ThumbsUpPerDay);
+        Assert.Equal([0L, 1L], report.Series.ThumbsDownPerDay);
+        Assert.Equal([new NamedCount("en", 4), new NamedCount("es", 2)], report.Series.Languages);
+        Assert.Equal(
+            [0L, 0, 0, 0, 1, 1, 0, 0, 1, 0, 0, 0],
+            report.Series.LatencyHistogram.Select(b => b.Count));
+        Assert.Equal(new LatencyBucket(3000, 5000, 1), report.Series.LatencyHistogram[8]);
+        Assert.Equal(new LatencyBucket(20000, null, 0), report.Series.LatencyHistogram[^1]);
+
+        Assert.Equal(
+            [
+                new AskedQuestion("How can I submit my invoice quickly?", 2, 2, "conv-late", At(16, 3, 50)),
+                new AskedQuestion("¿Cómo envío la factura?", 1, 1, "conv-es", At(15, 12, 0)),
+            ],
+            report.Tables.TopQuestions);
+        Assert.Equal(3, report.Tables.QuestionsScanned);
+        Assert.Equal(
+            [new WeakAnswer("¿Cómo envío la factura?", WeakAnswerReason.LowConfidenceAndThumbsDown, AppRoles.Staff, "es", At(15, 12, 0).AddSeconds(5), "conv-es")],
+            report.Tables.WeakAnswers);
+        Assert.Equal([new CitedDocument("doc-a", "Invoicing guide", 2), new CitedDocument("doc-b", "Guía de facturación", 1)], report.Tables.MostCited);
+        Assert.Equal([new CitedDocument("doc-c", "Course calendar", 0)], report.Tables.NeverCited);
+
+        // The last hour holds one 6 s answer; the month has spent 0.010 of 0.012.
+        Assert.Equal(new AnalyticsBanners { LastHourP95Ms = 10000, LatencyAlarm = true, BudgetAlarm = true }, report.Banners);
+    }
+
+    [Fact]
+    public async Task A_role_filter_narrows_every_figure_but_the_month_budget_and_the_banner()
+    {
+        var report = await Service().GetReportAsync(TwoDays, new AnalyticsFilter(Role: AppRoles.Staff), Ct);
+
+        Assert.Equal((1L, 2L, 1L, 0.0, 1), (report.Cards.Conversations, report.Cards.Messages, report.Cards.ActiveUsers, report.Cards.PositiveFeedbackShare!.Value, report.Cards.OpenEscalations!.Value));
+        Assert.Equal((0.001m, 0.010m), (report.Cards.CostUsd, report.Cards.MonthToDateCostUsd));
+        Assert.Equal(["staff: 0,2"], report.Series.MessagesByRole.Select(s => $"{s.Name}: {string.Join(',', s.Values)}"));
+        Assert.Equal(["¿Cómo envío la factura?"], report.Tables.TopQuestions.Select(q => q.Question));
+        Assert.Equal([new CitedDocument("doc-b", "Guía de facturación", 1)], report.Tables.MostCited);
+        Assert.Equal(["doc-a", "doc-c"], report.Tables.NeverCited.Select(d => d.DocumentId).Order(StringComparer.Ordinal));
+        Assert.True(report.Banners.LatencyAlarm);
+    }
+
+    [Fact]
+    public async Task A_language_filter_keeps_only_that_language()
+    {
+        var report = await Service().GetReportAsync(TwoDays, new AnalyticsFilter(Language: "en"), Ct);
+
+        Assert.Equal((2L, 4L, 1L, 1.0, 2), (report.Cards.Conversations, report.Cards.Messages, report.Cards.ActiveUsers, report.Cards.PositiveFeedbackShare!.Value, report.Cards.OpenEscalations!.Value));
+        Assert.Equal([new NamedCount("en", 4)], report.Series.Languages);
+        Assert.Empty(report.Tables.WeakAnswers);
+        Assert.Equal((1000.0, 1500.0), (report.Cards.LatencyP50Ms!.Value, report.Cards.LatencyP95Ms!.Value));
+    }
+
+    [Fact]
+    public async Task Days_are_cut_at_midnight_in_the_configured_zone()
+    {
+        // In UTC the 23:30 question of 13 July (New York) falls on the 14th, and the 23:50 one of the 15th on the 16th.
+        var report = await Service(zone: "UTC").GetReportAsync(TwoDays, AnalyticsFilter.All, Ct);
+
+        Assert.Equal((3L, 5L), (report.Cards.Conversations, report.Cards.Messages));
+        Assert.Equal(["instructor: 3,0", "staff: 0,2"], report.Series.MessagesByRole.Select(s => $"{s.Name}: {string.Join(',', s.Values)}"));
+        Assert.Equal("UTC", report.TimeZone);
+    }
+
+    [Fact]
+    public async Task No_budget_alarm_under_80_percent_while_the_latency_alarm_stays_on_its_own()
+    {
+        var report = await Service(budget: 1m).GetReportAsync(AnalyticsRange.Custom(new(2025, 7, 1), new(2025, 7, 16)), AnalyticsFilter.All, Ct);
+
+        Assert.False(report.Banners.BudgetAlarm);
+        Assert.Equal(0.01, report.Cards.BudgetShare);
+        Assert.True(report.Banners.LatencyAlarm);   // still the 6 s answer in the last hour
+        Assert.Equal(6L, report.Cards.Conversations);
+    }
+
+    [Fact]
+    public void Presets_end_today_in_the_zone_and_custom_ranges_are_checked()
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
+        Assert.Equal(new AnalyticsRange(new(2025, 7, 10), new(2025, 7, 16)), AnalyticsRange.For(AnalyticsPeriod.Last7Days, Now, zone));
+        Assert.Equal(new AnalyticsRange(new(2025, 4, 18), new(2025, 7, 16)), AnalyticsRange.For(AnalyticsPeriod.Last90Days, Now, zone));
+        Assert.Equal(new AnalyticsRange(new(2025, 7, 15), new(2025, 7, 15)), AnalyticsRange.For(AnalyticsPeriod.Today, new DateTimeOffset(2025, 7, 16, 3, 0, 0, TimeSpan.Zero), zone));
+        Assert.Contains("before it starts", Assert.Throws<ArgumentException>(() => AnalyticsRange.Custom(new(2025, 7, 2), new(2025, 7, 1))).Message, StringComparison.Ordinal);
+        Assert.Contains("at most 366 days", Assert.Throws<ArgumentException>(() => AnalyticsRange.Custom(new(2024, 1, 1), new(2025, 7, 1))).Message, StringComparison.Ordinal);
+    }
+}
+
+public sealed class SqliteAnalyticsServiceTests : AnalyticsServiceTests, IDisposable
+{
+    private readonly TempDirectory data = new("ln-analytics");
+
+    protected override Task<IConversationStore> CreateStoreAsync() =>
+        Task.FromResult<IConversationStore>(new SqliteConversationStore(Options.Create(new SqliteStorageOptions { DatabasePath = data.Combine("navigator.db") })));
+
+    public void Dispose() => data.Dispose();
+}
+
+[Collection(DynamoDbCollection.Name)]
+public sealed class DynamoDbAnalyticsServiceTests(DynamoDbLocalFixture dynamo) : AnalyticsServiceTests
+{
+    protected override async Task<IConversationStore> CreateStoreAsync()
+    {
+        // A table of its own: the data set's roles and days must not meet other tests' rows.
+        var table = $"ln-analytics-{Guid.NewGuid():N}";
+        await dynamo.CreateTableAsync(table);
+        return new DynamoDbConversationStore(
+            dynamo.Client,
+            Options.Create(new DynamoDbStorageOptions { TableName = table }),
+            Options.Create(new StorageOptions { Provider = StorageOptions.DynamoDb }));
+    }
+}

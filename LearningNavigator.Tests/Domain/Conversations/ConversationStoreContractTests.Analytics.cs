@@ -1,0 +1,203 @@
+using LearningNavigator.Conversations;
+
+namespace LearningNavigator.Tests.Domain.Conversations;
+
+/// <summary>The analytics aggregates and reads (<see cref="IUsageStore"/>) every store keeps on write.</summary>
+public abstract partial class ConversationStoreContractTests
+{
+    private static readonly DateTimeOffset A0 = new(2025, 7, 14, 10, 5, 0, TimeSpan.Zero);
+
+    private IUsageStore Usage => (IUsageStore)Store;
+
+    private static Citation Cite(int number, string documentId) => new()
+    {
+        Number = number,
+        ChunkId = $"{documentId}#{number}",
+        DocumentId = documentId,
+        Title = documentId,
+        PassageText = "passage",
+    };
+
+    private static UsageHistogram Buckets(params (int Bucket, long Count)[] counts)
+    {
+        var array = new long[UsageHistogram.BucketCount];
+        foreach (var (bucket, count) in counts)
+        {
+            array[bucket] = count;
+        }
+
+        return new UsageHistogram(array);
+    }
+
+    [Fact]
+    public async Task Hourly_usage_counts_conversations_tokens_cost_safety_and_both_histograms()
+    {
+        var role = NewId("role");
+        var ana = NewId("user");
+        var ben = NewId("user");
+        var first = await CreateConversationAsync(ana, A0);
+        var second = await CreateConversationAsync(ben, A0.AddHours(1));
+        StoredMessage Question(Conversation c, DateTimeOffset at, string language) => NewMessage(c.Id, at) with { Role = role, Language = language };
+        var answer = NewMessage(first.Id, A0.AddSeconds(3)) with
+        {
+            Author = MessageAuthor.Assistant,
+            Role = role,
+            InputTokens = 900,
+            OutputTokens = 120,
+            CacheReadTokens = 700,
+            CacheWriteTokens = 50,
+            EstimatedCostUsd = 0.0012345m,
+            LatencyMs = 2800,
+            TimeToFirstTokenMs = 400,
+            Safety = SafetyFlags.Crisis | SafetyFlags.PromptInjection,
+            Citations = [Cite(1, "doc-a"), Cite(2, "doc-a"), Cite(3, "doc-b")],
+        };
+        var lowAnswer = NewMessage(second.Id, A0.AddHours(1).AddSeconds(4)) with
+        {
+            Author = MessageAuthor.Assistant,
+            Role = role,
+            Language = "es",
+            LatencyMs = 3500,
+            TimeToFirstTokenMs = 90,
+            LowConfidence = true,
+            Safety = SafetyFlags.OutOfScope,
+            Citations = [Cite(1, "doc-b")],
+        };
+        foreach (var message in new[]
+        {
+            Question(first, A0, "en"), answer, Question(first, A0.AddMinutes(10), "en"),
+            Question(second, A0.AddHours(1), "es"), lowAnswer,
+        })
+        {
+            await Store.SaveMessageAsync(message, Ct);
+        }
+
+        await Store.SaveFeedbackAsync(new MessageFeedback { MessageId = answer.Id, UserId = ana, Rating = FeedbackRating.Up, CreatedAt = A0 }, Ct);
+
+        var day = DateOnly.FromDateTime(A0.UtcDateTime);
+        var rows = (await Usage.GetDailyUsageAsync(day, day, Ct)).Where(r => r.Role == role).ToList();
+        Assert.Equal(
+            [
+                new UsageCounters(Questions: 2, Answers: 1, LowConfidenceAnswers: 0, ThumbsUp: 1, ThumbsDown: 0, InputTokens: 900,
+                    OutputTokens: 120, LatencyMsTotal: 2800, LatencySamples: 1, Conversations: 1, CacheReadTokens: 700,
+                    CacheWriteTokens: 50, CostMicroUsd: 1235, CrisisEvents: 1, PromptInjections: 1,
+                    Latency: Buckets((7, 1)), TimeToFirstToken: Buckets((2, 1))).ToRow(new(day, 10, role, "en")),
+                new UsageCounters(Questions: 1, Answers: 1, LowConfidenceAnswers: 1, ThumbsUp: 0, ThumbsDown: 0, InputTokens: 0,
+                    OutputTokens: 0, LatencyMsTotal: 3500, LatencySamples: 1, Conversations: 1, OutOfScopeRefusals: 1,
+                    Latency: Buckets((8, 1)), TimeToFirstToken: Buckets((0, 1))).ToRow(new(day, 11, role, "es")),
+            ],
+            rows);
+
+        // A document counts once per answer however often that answer cites it.
+        var citations = (await Usage.GetCitationUsageAsync(day, day, Ct)).Where(c => c.Key.Role == role)
+            .OrderBy(c => c.Key.Hour).ThenBy(c => c.DocumentId, StringComparer.Ordinal);
+        Assert.Equal(
+            [
+                new CitationUsage(new(day, 10, role, "en"), "doc-a", 1),
+                new CitationUsage(new(day, 10, role, "en"), "doc-b", 1),
+                new CitationUsage(new(day, 11, role, "es"), "doc-b", 1),
+            ],
+            citations);
+
+        // Two questions of Ana's in one hour leave one marker.
+        var active = (await Usage.GetActiveUsersAsync(day, day, Ct)).Where(a => a.Usage.Role == role).OrderBy(a => a.Usage.Hour);
+        Assert.Equal([new ActiveUserKey(new(day, 10, role, "en"), ana), new ActiveUserKey(new(day, 11, role, "es"), ben)], active);
+        Assert.DoesNotContain(await Usage.GetDailyUsageAsync(day.AddDays(1), day.AddDays(2), Ct), r => r.Role == role);
+    }
+
+    [Fact]
+    public async Task A_re_saved_answer_moves_its_citations_and_keeps_its_conversation_count()
+    {
+        var role = NewId("role");
+        var conversation = await CreateConversationAsync(NewId("user"), A0);
+        var partial = NewMessage(conversation.Id, A0) with { Author = MessageAuthor.Assistant, Role = role, Citations = [Cite(1, "doc-a")] };
+        await Store.SaveMessageAsync(partial, Ct);
+        await Store.SaveMessageAsync(partial with { Citations = [Cite(1, "doc-b")], LatencyMs = 120 }, Ct);
+
+        var day = DateOnly.FromDateTime(A0.UtcDateTime);
+        var row = Assert.Single(await Usage.GetDailyUsageAsync(day, day, Ct), r => r.Role == role && !r.Counters.IsZero);
+        Assert.Equal((1L, 1L, 1L), (row.Conversations, row.Answers, row.Latency[1]));
+        Assert.Equal(
+            [new CitationUsage(new(day, 10, role, "en"), "doc-b", 1)],
+            (await Usage.GetCitationUsageAsync(day, day, Ct)).Where(c => c.Key.Role == role));
+    }
+
+    [Fact]
+    public async Task Analytics_message_reads_are_bounded_newest_first_and_filtered()
+    {
+        var role = NewId("role");
+        var owner = NewId("user");
+        var conversation = await CreateConversationAsync(owner, A0);
+        StoredMessage Answer(int minute, bool low = false, string language = "en") => NewMessage(conversation.Id, A0.AddMinutes(minute), text: $"answer {minute}") with
+        {
+            Author = MessageAuthor.Assistant,
+            Role = role,
+            Language = language,
+            LowConfidence = low,
+        };
+        var questions = Enumerable.Range(0, 4).Select(i => NewMessage(conversation.Id, A0.AddMinutes(i * 10), text: $"question {i}") with { Role = role }).ToList();
+        var thumbedDown = Answer(1);
+        var thumbedUp = Answer(11);
+        var low = Answer(21, low: true);
+        var lowSpanish = Answer(31, low: true, language: "es");
+        foreach (var message in questions.Concat([thumbedDown, thumbedUp, low, lowSpanish]))
+        {
+            await Store.SaveMessageAsync(message, Ct);
+        }
+
+        await Store.SaveFeedbackAsync(new MessageFeedback { MessageId = thumbedDown.Id, UserId = owner, Rating = FeedbackRating.Down, CreatedAt = A0 }, Ct);
+        await Store.SaveFeedbackAsync(new MessageFeedback { MessageId = thumbedUp.Id, UserId = owner, Rating = FeedbackRating.Up, CreatedAt = A0 }, Ct);
+
+        var latestTwo = await Usage.ListMessagesAsync(
+            new MessageQuery { From = A0, To = A0.AddHours(1), Author = MessageAuthor.User, Role = role, Limit = 2 }, Ct);
+        Assert.Equal(["question 3", "question 2"], latestTwo.Select(m => m.Message.Text));
+        Assert.All(latestTwo, m => Assert.Equal(owner, m.UserId));
+
+        var weak = await Usage.ListMessagesAsync(
+            new MessageQuery { From = A0, To = A0.AddMinutes(31), Author = MessageAuthor.Assistant, Role = role, OnlyWeakAnswers = true, Limit = 10 }, Ct);
+        Assert.Equal([low.Id, thumbedDown.Id], weak.Select(m => m.Message.Id));
+        Assert.Equal([null, FeedbackRating.Down], weak.Select(m => m.Rating));
+
+        var spanish = await Usage.ListMessagesAsync(
+            new MessageQuery { From = A0, To = A0.AddHours(1), Author = MessageAuthor.Assistant, Role = role, Language = "es", OnlyWeakAnswers = true, Limit = 10 }, Ct);
+        Assert.Equal([lowSpanish.Id], spanish.Select(m => m.Message.Id));
+    }
+
+    [Fact]
+    public async Task A_batch_counts_exactly_what_the_same_records_saved_one_by_one_count()
+    {
+        var roleOne = NewId("role");
+        var roleBatch = NewId("role");
+        async Task<IReadOnlyList<DailyUsage>> WriteAsync(string role, bool batch)
+        {
+            var user = NewId("user");
+            var conversation = NewConversation(user, A0);
+            var question = NewMessage(conversation.Id, A0) with { Role = role };
+            var answer = NewMessage(conversation.Id, A0.AddSeconds(2)) with
+            {
+                Author = MessageAuthor.Assistant, Role = role, LatencyMs = 1600, TimeToFirstTokenMs = 300, Citations = [Cite(1, "doc-a")],
+            };
+            var feedback = new MessageFeedback { MessageId = answer.Id, UserId = user, Rating = FeedbackRating.Down, CreatedAt = A0 };
+            if (batch)
+            {
+                await Usage.SaveBatchAsync(new ConversationBatch([conversation], [question, answer], [feedback]), Ct);
+            }
+            else
+            {
+                await Store.CreateConversationAsync(conversation, Ct);
+                await Store.SaveMessageAsync(question, Ct);
+                await Store.SaveMessageAsync(answer, Ct);
+                await Store.SaveFeedbackAsync(feedback, Ct);
+            }
+
+            var day = DateOnly.FromDateTime(A0.UtcDateTime);
+            return [.. (await Usage.GetDailyUsageAsync(day, day, Ct)).Where(r => r.Role == role)];
+        }
+
+        var single = await WriteAsync(roleOne, batch: false);
+        var batched = await WriteAsync(roleBatch, batch: true);
+
+        Assert.Equal(single.Select(r => r with { Role = "x" }), batched.Select(r => r with { Role = "x" }));
+        Assert.Equal(1L, Assert.Single(batched).ThumbsDown);
+    }
+}
