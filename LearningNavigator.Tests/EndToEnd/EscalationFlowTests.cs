@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
+using static LearningNavigator.Tests.EndToEnd.BrowserSteps;
+
 namespace LearningNavigator.Tests.EndToEnd;
 
 /// <summary>From "Ask a person" in the chat to the admin's answer shown to the instructor, in real Chromium.</summary>
@@ -18,8 +20,8 @@ public sealed class EscalationFlowTests(BrowserFixture browser)
     [Fact]
     public async Task An_instructor_asks_a_person_the_admin_resolves_and_the_open_chat_shows_the_answer()
     {
-        var instructorEmail = await CreateAccountAsync(AppRoles.Instructor);
-        var adminEmail = await CreateAccountAsync(AppRoles.Admin);
+        var instructorEmail = await browser.CreateAccountAsync(AppRoles.Instructor);
+        var adminEmail = await browser.CreateAccountAsync(AppRoles.Admin);
         var tag = Guid.NewGuid().ToString("N")[..6];
         var question = $"How do I order participant manuals for group {tag}?";
 
@@ -70,7 +72,7 @@ public sealed class EscalationFlowTests(BrowserFixture browser)
     {
         var locale = language == "es" ? "es-ES" : "en-US";
         var instructor = await NewPageAsync(locale);
-        await SignInAsync(instructor, await CreateAccountAsync(AppRoles.Instructor));
+        await SignInAsync(instructor, await browser.CreateAccountAsync(AppRoles.Instructor));
         await AskAsync(instructor, language == "es" ? "¿Cómo facturo un curso que impartí?" : "How do I invoice for a course I taught?");
         await instructor.GetByTestId("message-assistant").Last.GetByTestId("ask-person-open").ClickAsync();
         await AssertAccessibleAsync(instructor, $"ask-a-person form ({language})");
@@ -78,7 +80,7 @@ public sealed class EscalationFlowTests(BrowserFixture browser)
         await instructor.GetByTestId("escalation-status").WaitForAsync();
 
         var admin = await NewPageAsync(locale);
-        await SignInAsync(admin, await CreateAccountAsync(AppRoles.Admin));
+        await SignInAsync(admin, await browser.CreateAccountAsync(AppRoles.Admin));
         await admin.GotoAsync(browser.BaseUrl + "/admin/escalations");
         await admin.Locator("[data-testid=escalations-page][data-interactive=true]").WaitForAsync();
         await Assertions.Expect(admin.Locator("h1")).ToHaveTextAsync(language == "es" ? "Escalaciones" : "Escalations");
@@ -106,32 +108,6 @@ public sealed class EscalationFlowTests(BrowserFixture browser)
         var page = await context.NewPageAsync();
         await page.GotoAsync(browser.BaseUrl + "/");
         return page;
-    }
-
-    private static async Task SignInAsync(IPage page, string email)
-    {
-        await page.GetByTestId("login-email").FillAsync(email);
-        await page.GetByTestId("login-password").FillAsync(NavigatorAppFactory.Password);
-        await page.GetByTestId("login-submit").ClickAsync();
-        await page.Locator("[data-testid=chat-composer][data-interactive=true]").WaitForAsync();
-    }
-
-    private static async Task AskAsync(IPage page, string question)
-    {
-        await page.GetByTestId("chat-input").FillAsync(question);
-        await page.GetByTestId("chat-send").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("message-assistant").Last).ToHaveAttributeAsync("data-streaming", "false");
-    }
-
-    private async Task<string> CreateAccountAsync(string role)
-    {
-        var email = $"{role}-{Guid.NewGuid():N}@example.org";
-        await using var scope = browser.App.Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = "Ana" };
-        Assert.True((await users.CreateAsync(user, NavigatorAppFactory.Password)).Succeeded);
-        Assert.True((await users.AddClaimAsync(user, new Claim(ClaimTypes.Role, role))).Succeeded);
-        return email;
     }
 
     private static string Shot(string name) => Path.Combine(BrowserFixture.ScreenshotDirectory, name);

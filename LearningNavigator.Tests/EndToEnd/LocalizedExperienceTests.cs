@@ -8,6 +8,8 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
+using static LearningNavigator.Tests.EndToEnd.BrowserSteps;
+
 namespace LearningNavigator.Tests.EndToEnd;
 
 /// <summary>
@@ -22,7 +24,7 @@ public sealed class LocalizedExperienceTests(BrowserFixture browser)
     [Fact]
     public async Task A_spanish_speaking_instructor_switches_to_spanish_asks_and_gets_a_spanish_answer_citing_spanish_documents()
     {
-        var email = await CreateAccountAsync(AppRoles.Instructor);
+        var email = await browser.CreateAccountAsync(AppRoles.Instructor);
         var page = await NewPageAsync(locale: "en-US");
         await page.GotoAsync(browser.BaseUrl + "/");
         await Assertions.Expect(page.GetByTestId("login-submit")).ToHaveTextAsync("Sign in");
@@ -69,7 +71,7 @@ public sealed class LocalizedExperienceTests(BrowserFixture browser)
     [InlineData("es")]
     public async Task At_375_px_the_question_box_and_send_button_are_visible_and_the_history_opens_as_a_drawer(string language)
     {
-        var email = await CreateAccountAsync(AppRoles.Instructor);
+        var email = await browser.CreateAccountAsync(AppRoles.Instructor);
         var page = await NewPageAsync(locale: language == "es" ? "es-ES" : "en-US", width: 375, height: 740);
         await page.GotoAsync(browser.BaseUrl + "/");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Shot($"sign-in-{language}-375.png") });
@@ -104,7 +106,7 @@ public sealed class LocalizedExperienceTests(BrowserFixture browser)
     [InlineData("es")]
     public async Task Axe_finds_no_serious_or_critical_violation_on_sign_in_chat_and_documents(string language)
     {
-        var email = await CreateAccountAsync(AppRoles.Admin);
+        var email = await browser.CreateAccountAsync(AppRoles.Admin);
         var page = await NewPageAsync(locale: language == "es" ? "es-ES" : "en-US");
         await page.GotoAsync(browser.BaseUrl + "/");
         await AssertAccessibleAsync(page, $"sign-in ({language})");
@@ -128,7 +130,7 @@ public sealed class LocalizedExperienceTests(BrowserFixture browser)
     [Fact]
     public async Task Keyboard_alone_sends_a_question_and_reaches_the_answer_actions()
     {
-        var email = await CreateAccountAsync(AppRoles.Staff);
+        var email = await browser.CreateAccountAsync(AppRoles.Staff);
         var page = await NewPageAsync(locale: "en-US");
         await page.GotoAsync(browser.BaseUrl + "/");
         await SignInAsync(page, email);
@@ -160,7 +162,7 @@ public sealed class LocalizedExperienceTests(BrowserFixture browser)
     [Fact]
     public async Task The_stream_scrolls_the_conversation_only_while_the_reader_is_at_the_bottom()
     {
-        var email = await CreateAccountAsync(AppRoles.Instructor);
+        var email = await browser.CreateAccountAsync(AppRoles.Instructor);
         var page = await NewPageAsync(locale: "en-US", height: 560);
         await page.GotoAsync(browser.BaseUrl + "/");
         await SignInAsync(page, email);
@@ -202,32 +204,6 @@ public sealed class LocalizedExperienceTests(BrowserFixture browser)
         });
         context.SetDefaultTimeout(20_000);
         return await context.NewPageAsync();
-    }
-
-    private static async Task SignInAsync(IPage page, string email)
-    {
-        await page.GetByTestId("login-email").FillAsync(email);
-        await page.GetByTestId("login-password").FillAsync(NavigatorAppFactory.Password);
-        await page.GetByTestId("login-submit").ClickAsync();
-        await page.Locator("[data-testid=chat-composer][data-interactive=true]").WaitForAsync();
-    }
-
-    private static async Task AskAsync(IPage page, string question)
-    {
-        await page.GetByTestId("chat-input").FillAsync(question);
-        await page.GetByTestId("chat-send").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("message-assistant").Last).ToHaveAttributeAsync("data-streaming", "false");
-    }
-
-    private async Task<string> CreateAccountAsync(string role)
-    {
-        var email = $"{role}-{Guid.NewGuid():N}@example.org";
-        await using var scope = browser.App.Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = "Ana" };
-        Assert.True((await users.CreateAsync(user, NavigatorAppFactory.Password)).Succeeded);
-        Assert.True((await users.AddClaimAsync(user, new Claim(ClaimTypes.Role, role))).Succeeded);
-        return email;
     }
 
     private async Task<string> UserIdAsync(string email)
