@@ -27,13 +27,16 @@ public static class IngestCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            // The invocation's writers are the console unless a caller (a test) passes its own.
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
             await using var services = CliHost.Build(settings);
             var library = services.GetRequiredService<IDocumentLibrary>();
             var extractor = services.GetRequiredService<DocumentTextExtractor>();
             var files = Expand(parse.GetValue(paths)!, extractor, out var missing);
             foreach (var path in missing)
             {
-                Console.Error.WriteLine($"not found: {path}");
+                await error.WriteLineAsync($"not found: {path}");
             }
 
             await services.GetRequiredService<LibraryStartup>().StartAsync(cancellationToken);
@@ -60,7 +63,7 @@ public static class IngestCommand
             foreach (var document in added)
             {
                 var final = await WaitAsync(library, document, cancellationToken);
-                Console.WriteLine(final.Status == DocumentStatus.Ready
+                await output.WriteLineAsync(final.Status == DocumentStatus.Ready
                     ? $"ready   {final.FileName} → {final.Id} ({final.Language}, {final.PageCount?.ToString() ?? "-"} pages, {final.ChunkCount} chunks)"
                     : $"failed  {final.FileName}: {final.Error}");
                 failures += final.Status == DocumentStatus.Ready ? 0 : 1;

@@ -31,6 +31,8 @@ public sealed record LibraryDocument
     public string? ContentHash { get; init; }
     /// <summary>Why the document failed, in words an admin can act on.</summary>
     public string? Error { get; init; }
+    /// <summary>The kind of refusal when the file itself could not be read, so a UI can word it in its own language; null otherwise.</summary>
+    public DocumentExtractionFailure? Failure { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
 }
 

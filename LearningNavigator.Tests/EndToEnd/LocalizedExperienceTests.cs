@@ -124,6 +124,7 @@ public sealed class LocalizedExperienceTests(BrowserFixture browser)
         await page.GotoAsync(browser.BaseUrl + "/admin/documents");
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         await AssertAccessibleAsync(page, $"documents ({language})");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Shot($"documents-{language}-desktop.png"), FullPage = true });
         await page.Context.CloseAsync();
     }
 

@@ -21,6 +21,7 @@ internal sealed record CatalogEntry
     public long SizeBytes { get; init; }
     public string? ContentHash { get; init; }
     public string? Error { get; init; }
+    public DocumentExtractionFailure? Failure { get; init; }
     /// <summary>Raised each time the document is queued, so a finishing older job cannot overwrite a newer one.</summary>
     public long Job { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
@@ -50,6 +51,7 @@ internal sealed record CatalogEntry
         SizeBytes = SizeBytes,
         ContentHash = ContentHash,
         Error = Error,
+        Failure = Failure,
         UpdatedAt = UpdatedAt,
     };
 }

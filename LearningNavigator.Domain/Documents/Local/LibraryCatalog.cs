@@ -16,7 +16,7 @@ internal sealed class LibraryCatalog : IDisposable
         id AS Id, title AS Title, title_given AS TitleGiven, file_name AS FileName, stored_file AS StoredFile,
         language AS Language, requested_language AS RequestedLanguage, roles AS Roles, status AS Status,
         progress AS Progress, page_count AS PageCount, chunk_count AS ChunkCount, size_bytes AS SizeBytes,
-        content_hash AS ContentHash, error AS Error, job AS Job, updated_at AS UpdatedAt
+        content_hash AS ContentHash, error AS Error, failure AS Failure, job AS Job, updated_at AS UpdatedAt
         """;
 
     private const string Schema =
@@ -37,6 +37,7 @@ internal sealed class LibraryCatalog : IDisposable
             size_bytes INTEGER NOT NULL,
             content_hash TEXT NULL,
             error TEXT NULL,
+            failure TEXT NULL,
             job INTEGER NOT NULL,
             updated_at TEXT NOT NULL
         );
@@ -107,16 +108,16 @@ internal sealed class LibraryCatalog : IDisposable
         await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO documents (id, title, title_given, file_name, stored_file, language, requested_language, roles, status,
-                                   progress, page_count, chunk_count, size_bytes, content_hash, error, job, updated_at)
+                                   progress, page_count, chunk_count, size_bytes, content_hash, error, failure, job, updated_at)
             VALUES (@Id, @Title, @TitleGiven, @FileName, @StoredFile, @Language, @RequestedLanguage, @Roles, @Status,
-                    @Progress, @PageCount, @ChunkCount, @SizeBytes, @ContentHash, @Error, @Job, @UpdatedAt)
+                    @Progress, @PageCount, @ChunkCount, @SizeBytes, @ContentHash, @Error, @Failure, @Job, @UpdatedAt)
             ON CONFLICT (id) DO UPDATE SET
                 title = excluded.title, title_given = excluded.title_given, file_name = excluded.file_name,
                 stored_file = excluded.stored_file, language = excluded.language,
                 requested_language = excluded.requested_language, roles = excluded.roles, status = excluded.status,
                 progress = excluded.progress, page_count = excluded.page_count, chunk_count = excluded.chunk_count,
                 size_bytes = excluded.size_bytes, content_hash = excluded.content_hash, error = excluded.error,
-                job = excluded.job, updated_at = excluded.updated_at;
+                failure = excluded.failure, job = excluded.job, updated_at = excluded.updated_at;
             """,
             Row.From(entry), cancellationToken: cancellationToken));
     }
@@ -128,7 +129,7 @@ internal sealed class LibraryCatalog : IDisposable
         var changed = await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE documents SET title = @Title, language = @Language, status = @Status, progress = @Progress,
-                page_count = @PageCount, chunk_count = @ChunkCount, error = @Error, updated_at = @UpdatedAt
+                page_count = @PageCount, chunk_count = @ChunkCount, error = @Error, failure = @Failure, updated_at = @UpdatedAt
             WHERE id = @Id AND job = @Job;
             """,
             Row.From(entry), cancellationToken: cancellationToken));
@@ -182,6 +183,14 @@ internal sealed class LibraryCatalog : IDisposable
             {
                 await connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode = WAL;", cancellationToken: cancellationToken));
                 await connection.ExecuteAsync(new CommandDefinition(Schema, cancellationToken: cancellationToken));
+                // Catalogs created before the failure kind was kept get the column; their old rows keep only the text.
+                var hasFailure = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                    "SELECT COUNT(*) FROM pragma_table_info('documents') WHERE name = 'failure';", cancellationToken: cancellationToken));
+                if (hasFailure == 0)
+                {
+                    await connection.ExecuteAsync(new CommandDefinition("ALTER TABLE documents ADD COLUMN failure TEXT NULL;", cancellationToken: cancellationToken));
+                }
+
                 _initialized = true;
             }
         }
@@ -209,6 +218,7 @@ internal sealed class LibraryCatalog : IDisposable
         public long SizeBytes { get; set; }
         public string? ContentHash { get; set; }
         public string? Error { get; set; }
+        public string? Failure { get; set; }
         public long Job { get; set; }
         public string UpdatedAt { get; set; } = "";
 
@@ -217,7 +227,7 @@ internal sealed class LibraryCatalog : IDisposable
             Id = e.Id, Title = e.Title, TitleGiven = e.TitleGiven, FileName = e.FileName, StoredFile = e.StoredFile,
             Language = e.Language, RequestedLanguage = e.RequestedLanguage, Roles = string.Join(',', e.Roles),
             Status = e.Status.ToString(), Progress = e.Progress, PageCount = e.PageCount, ChunkCount = e.ChunkCount,
-            SizeBytes = e.SizeBytes, ContentHash = e.ContentHash, Error = e.Error, Job = e.Job,
+            SizeBytes = e.SizeBytes, ContentHash = e.ContentHash, Error = e.Error, Failure = e.Failure?.ToString(), Job = e.Job,
             UpdatedAt = e.UpdatedAt.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture),
         };
 
@@ -229,6 +239,7 @@ internal sealed class LibraryCatalog : IDisposable
             Status = Enum.Parse<DocumentStatus>(Status), Progress = Progress,
             PageCount = (int?)PageCount, ChunkCount = (int?)ChunkCount, SizeBytes = SizeBytes, ContentHash = ContentHash,
             Error = Error, Job = Job,
+            Failure = Enum.TryParse<DocumentExtractionFailure>(Failure, out var failure) ? failure : null,
             UpdatedAt = DateTimeOffset.ParseExact(UpdatedAt, TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal),
         };
     }

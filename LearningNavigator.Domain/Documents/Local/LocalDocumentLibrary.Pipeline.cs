@@ -54,7 +54,7 @@ public sealed partial class LocalDocumentLibrary
     {
         try
         {
-            entry = await StepAsync(entry with { Status = DocumentStatus.Extracting, Progress = 0, Error = null }, cancellationToken);
+            entry = await StepAsync(entry with { Status = DocumentStatus.Extracting, Progress = 0, Error = null, Failure = null }, cancellationToken);
             ExtractedDocument extracted;
             await using (var stream = File.OpenRead(StoredPath(entry.StoredFile!)))
             {
@@ -101,7 +101,7 @@ public sealed partial class LocalDocumentLibrary
 
             // Nothing of a broken document may stay searchable, not even an older version's chunks.
             await _index.DeleteDocumentAsync(entry.Id, CancellationToken.None);
-            await StepAsync(entry with { Status = DocumentStatus.Failed, Progress = 0, ChunkCount = null, Error = reason }, CancellationToken.None, throwIfSuperseded: false);
+            await StepAsync(entry with { Status = DocumentStatus.Failed, Progress = 0, ChunkCount = null, Error = reason, Failure = (ex as DocumentExtractionException)?.Failure }, CancellationToken.None, throwIfSuperseded: false);
         }
     }
 

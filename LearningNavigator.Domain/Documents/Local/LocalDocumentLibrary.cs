@@ -88,7 +88,7 @@ public sealed partial class LocalDocumentLibrary : IDocumentLibrary, IDisposable
             var refusal = tooLarge ? _extractor.TooLarge(fileName, size, stoppedReading: true) : Check(incoming, fileName);
             if (refusal is not null)
             {
-                var failed = entry with { Status = DocumentStatus.Failed, Error = Capitalize(refusal.Reason), StoredFile = null, ContentHash = null };
+                var failed = entry with { Status = DocumentStatus.Failed, Error = Capitalize(refusal.Reason), Failure = refusal.Failure, StoredFile = null, ContentHash = null };
                 // A bad replacement leaves the good version alone; a bad new file is listed so the admin sees why.
                 if (replaced is null)
                 {
@@ -251,6 +251,7 @@ public sealed partial class LocalDocumentLibrary : IDocumentLibrary, IDisposable
             Roles = NormalizeRoles(manifestEntry.Roles),
             Status = tooLarge ? DocumentStatus.Failed : DocumentStatus.Queued,
             Error = tooLarge ? Capitalize(_extractor.TooLarge(fileName, size, stoppedReading: true).Reason) : null,
+            Failure = tooLarge ? DocumentExtractionFailure.TooLarge : null,
             SizeBytes = size,
             ContentHash = tooLarge ? null : hash,
             Job = (existing?.Job ?? 0) + 1,
@@ -265,6 +266,7 @@ public sealed partial class LocalDocumentLibrary : IDocumentLibrary, IDisposable
         Status = DocumentStatus.Queued,
         Progress = 0,
         Error = null,
+        Failure = null,
         Job = entry.Job + 1,
         UpdatedAt = _time.GetUtcNow(),
     };

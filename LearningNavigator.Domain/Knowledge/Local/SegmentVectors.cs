@@ -40,6 +40,9 @@ internal sealed class SegmentVectors
 
     public bool Has(int doc) => _present[doc];
 
+    /// <summary>A copy of the document's vector, or null when it has none.</summary>
+    public float[]? Get(int doc) => _present[doc] ? _values.AsSpan(doc * _dimensions, _dimensions).ToArray() : null;
+
     /// <summary>Cosine similarity (vectors are unit length) of each accepted document, pushed into <paramref name="top"/>.</summary>
     public void Score(ReadOnlySpan<float> query, DocIdSetIterator? accepted, int docBase, TopScores top)
     {

@@ -163,6 +163,13 @@ public sealed class LocalDocumentLibraryTests : IDisposable
         Assert.Equal(DocumentStatus.Ready, (await _library.GetAsync(good.Id, CancellationToken.None))!.Status);
         var indexed = await _index.GetDocumentHashesAsync(CancellationToken.None);
         Assert.Equal([good.Id], indexed.Keys);
+
+        // The kind of refusal is kept with the document (and across a restart) so the admin page can word it per language.
+        Assert.Equal(DocumentExtractionFailure.Unreadable, failed.Failure);
+        Assert.Equal(DocumentExtractionFailure.WrongType, renamed.Failure);
+        Reopen();
+        Assert.Equal(DocumentExtractionFailure.WrongType, (await _library.GetAsync(renamed.Id, CancellationToken.None))!.Failure);
+        Assert.Null((await _library.GetAsync(good.Id, CancellationToken.None))!.Failure);
     }
 
     [Fact]
@@ -176,6 +183,7 @@ public sealed class LocalDocumentLibraryTests : IDisposable
 
         Assert.Equal(DocumentStatus.Failed, document.Status);
         Assert.StartsWith("The file is more than 1.0 MB; the limit is 1 MB", document.Error, StringComparison.Ordinal);
+        Assert.Equal(DocumentExtractionFailure.TooLarge, document.Failure);
         Assert.Empty(Directory.GetFiles(_data.Combine("library", "files")));
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Bunit;
 using LearningNavigator.Documents;
 using LearningNavigator.Web.Components.Pages.Admin;
@@ -54,6 +55,41 @@ public sealed class DocumentsPageTests : IAsyncLifetime, IAsyncDisposable
         Assert.Null(rows[0].QuerySelector("[data-testid=document-progress]"));
         Assert.Equal("The PDF is encrypted or password-protected.", rows[2].QuerySelector("[data-testid=document-error]")!.TextContent);
         Assert.Contains("3 documents · 1 ready · 1 in progress · 1 failed", page.Find("[data-testid=documents-summary]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void In_spanish_the_page_statuses_sizes_and_known_refusals_are_spanish_and_other_reasons_stay_as_given()
+    {
+        var (culture, uiCulture) = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
+        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("es");
+        try
+        {
+            library.Documents[2] = library.Documents[2] with { Failure = DocumentExtractionFailure.Encrypted };
+            library.Documents.Add(Document("big", "Manual grande", DocumentStatus.Failed) with
+            {
+                Failure = DocumentExtractionFailure.TooLarge, Error = "The file is 62.0 MB; the limit is 50 MB.", SizeBytes = 1_572_864,
+            });
+            library.Documents.Add(Document("broken", "Roto", DocumentStatus.Failed) with { Error = "Indexing failed (IOException); try re-indexing." });
+
+            var page = RenderPage();
+
+            Assert.Equal("Biblioteca de documentos", page.Find("h1").TextContent);
+            Assert.Equal(["Listo", "Indexando", "Con error", "Con error", "Con error"], page.FindAll("[data-testid=document-status]").Select(s => s.TextContent));
+            var reasons = page.FindAll("[data-testid=document-error]").Select(e => e.TextContent).ToList();
+            Assert.Equal([
+                "El documento está cifrado o protegido con contraseña; sube una copia sin protección.",
+                "El archivo supera el límite de 50 MB.",
+                "Indexing failed (IOException); try re-indexing.",
+            ], reasons);
+            Assert.Contains("big.pdf · 1,5 MB", page.Find("[data-document-id=big] .file").TextContent, StringComparison.Ordinal);
+            Assert.Equal("5 documentos · 1 listos · 1 en curso · 3 con error", page.Find("[data-testid=documents-summary]").TextContent);
+            Assert.Contains("Personal", page.Find("[data-testid=upload-roles]").TextContent, StringComparison.Ordinal);
+            Assert.DoesNotContain("Drop files", page.Markup, StringComparison.Ordinal);
+        }
+        finally
+        {
+            (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = (culture, uiCulture);
+        }
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using LearningNavigator.Documents;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
@@ -16,6 +17,8 @@ public sealed partial class DocumentsPage
     private (LibraryDocument Document, DocumentPreview? Preview)? preview;
     private string? error;
     private bool interactive;
+    private CultureInfo culture = CultureInfo.CurrentCulture;
+    private CultureInfo uiCulture = CultureInfo.CurrentUICulture;
 
     [Inject] private IDocumentLibrary Library { get; set; } = default!;
     [Inject] private IOptions<LibraryOptions> Options { get; set; } = default!;
@@ -32,12 +35,24 @@ public sealed partial class DocumentsPage
             var ready = list.Count(d => d.Status == DocumentStatus.Ready);
             var failed = list.Count(d => d.Status == DocumentStatus.Failed);
             var working = list.Count - ready - failed;
-            return $"{list.Count} documents · {ready} ready" + (working > 0 ? $" · {working} in progress" : "") + (failed > 0 ? $" · {failed} failed" : "");
+            var parts = new List<string> { L["Documents.Summary.Documents", list.Count], L["Documents.Summary.Ready", ready] };
+            if (working > 0)
+            {
+                parts.Add(L["Documents.Summary.InProgress", working]);
+            }
+
+            if (failed > 0)
+            {
+                parts.Add(L["Documents.Summary.Failed", failed]);
+            }
+
+            return string.Join(" · ", parts);
         }
     }
 
     protected override async Task OnInitializedAsync()
     {
+        (culture, uiCulture) = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
         Library.Changed += OnLibraryChanged;
         documents = await Library.ListAsync(CancellationToken.None);
     }
@@ -55,6 +70,8 @@ public sealed partial class DocumentsPage
 
     private void OnLibraryChanged(LibraryDocument changed) => _ = InvokeAsync(async () =>
     {
+        // The library raises this from its ingestion worker, whose culture is the server's, not the reader's.
+        (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = (culture, uiCulture);
         documents = await Library.ListAsync(CancellationToken.None);
         if (preview is { } open && open.Document.Id == changed.Id)
         {
@@ -80,7 +97,7 @@ public sealed partial class DocumentsPage
     {
         if (file.Size > MaxFileBytes)
         {
-            Snackbar.Add($"{file.Name} is {file.Size / 1048576.0:N1} MB; the limit is {MaxFileBytes / 1048576} MB.", Severity.Error);
+            Snackbar.Add(L["Documents.UploadTooLarge", file.Name, file.Size / 1048576.0, MaxFileBytes / 1048576], Severity.Error);
             return;
         }
 
@@ -90,7 +107,7 @@ public sealed partial class DocumentsPage
             var added = await Library.AddAsync(new DocumentUpload { FileName = file.Name, Content = stream, Roles = roles, ReplacesId = replacesId }, CancellationToken.None);
             if (added.Status == DocumentStatus.Failed)
             {
-                Snackbar.Add($"{file.Name}: {added.Error}", Severity.Error);
+                Snackbar.Add($"{file.Name}: {DocumentStatusView.Reason(added, L, MaxFileBytes)}", Severity.Error);
             }
         }
         catch (Exception ex) when (ex is ArgumentException or IOException)
@@ -110,9 +127,9 @@ public sealed partial class DocumentsPage
     private async Task DeleteAsync(LibraryDocument document)
     {
         var confirmed = await Dialogs.ShowMessageBoxAsync(
-            "Delete document?",
-            $"“{document.Title}” and every passage of it will be removed; answers will no longer cite it.",
-            yesText: "Delete", cancelText: "Cancel");
+            L["Documents.DeleteTitle"],
+            L["Documents.DeleteMessage", document.Title],
+            yesText: L["Documents.Delete"], cancelText: L["Documents.Cancel"]);
         if (confirmed != true)
         {
             return;
@@ -120,7 +137,7 @@ public sealed partial class DocumentsPage
 
         await Library.DeleteAsync(document.Id, CancellationToken.None);
         documents = await Library.ListAsync(CancellationToken.None);
-        Snackbar.Add($"Deleted “{document.Title}”.", Severity.Info);
+        Snackbar.Add(L["Documents.Deleted", document.Title], Severity.Info);
     }
 
     private async Task PreviewAsync(LibraryDocument document) =>
@@ -130,6 +147,6 @@ public sealed partial class DocumentsPage
     {
         await Library.ReindexAllAsync(CancellationToken.None);
         documents = await Library.ListAsync(CancellationToken.None);
-        Snackbar.Add("Every document is queued for indexing again.", Severity.Info);
+        Snackbar.Add(L["Documents.Reindexed"], Severity.Info);
     }
 }
