@@ -317,22 +317,7 @@ public sealed partial class SqliteConversationStore
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         foreach (var conversation in batch.Conversations)
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO conversations (id, user_id, title, created_at, updated_at, message_count)
-                VALUES (@Id, @UserId, @Title, @CreatedAt, @UpdatedAt, 0)
-                ON CONFLICT (id) DO NOTHING;
-                """,
-                new
-                {
-                    conversation.Id,
-                    conversation.UserId,
-                    conversation.Title,
-                    CreatedAt = FormatTime(conversation.CreatedAt),
-                    UpdatedAt = FormatTime(conversation.UpdatedAt),
-                },
-                transaction,
-                cancellationToken: cancellationToken));
+            await InsertConversationAsync(connection, conversation, transaction, cancellationToken);
         }
 
         var delta = new UsageDelta();

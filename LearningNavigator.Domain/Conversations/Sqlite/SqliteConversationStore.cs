@@ -172,7 +172,11 @@ public sealed partial class SqliteConversationStore : IConversationStore, IUsage
     {
         ArgumentNullException.ThrowIfNull(conversation);
         await using var connection = await OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
+        await InsertConversationAsync(connection, conversation, transaction: null, cancellationToken);
+    }
+
+    private static Task<int> InsertConversationAsync(SqliteConnection connection, Conversation conversation, DbTransaction? transaction, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO conversations (id, user_id, title, created_at, updated_at, message_count)
             VALUES (@Id, @UserId, @Title, @CreatedAt, @UpdatedAt, 0)
@@ -186,8 +190,8 @@ public sealed partial class SqliteConversationStore : IConversationStore, IUsage
                 CreatedAt = FormatTime(conversation.CreatedAt),
                 UpdatedAt = FormatTime(conversation.UpdatedAt),
             },
+            transaction,
             cancellationToken: cancellationToken));
-    }
 
     public async Task<Conversation?> GetConversationAsync(string conversationId, CancellationToken cancellationToken)
     {
