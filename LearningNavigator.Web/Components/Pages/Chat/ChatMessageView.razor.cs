@@ -52,11 +52,26 @@ public sealed partial class ChatMessageView : IDisposable
     }
 
     // The conversation re-renders when a message is added; finished messages have nothing new to show then.
-    protected override bool ShouldRender() => renderedVersion != Model.Version;
+    // The version is taken as the render starts: a word appended while the tree is being built then still
+    // differs from it and gets the next frame, instead of being marked as shown without ever being drawn.
+    protected override bool ShouldRender()
+    {
+        if (renderedVersion == Model.Version)
+        {
+            return false;
+        }
+
+        renderedVersion = Model.Version;
+        return true;
+    }
 
     protected override void OnAfterRender(bool firstRender)
     {
-        renderedVersion = Model.Version;
+        if (firstRender)
+        {
+            renderedVersion = Model.Version;
+        }
+
         lastRenderedAt = Stopwatch.GetTimestamp();
     }
 
