@@ -29,18 +29,19 @@ public static class LoadCommand
         var email = new Option<string>("--email") { Description = "With --url: the account every simulated user signs in as.", DefaultValueFactory = _ => "instructor@example.org" };
         var password = new Option<string?>("--password") { Description = "With --url: that account's password." };
         var dataFolder = new Option<string?>("--data") { Description = "Keep the started app's data (index, databases) in this folder and reuse it next time, instead of a temp folder." };
+        var ramp = new Option<string>("--ramp") { Description = "Users join evenly over this time before each step is measured; what they ask meanwhile is not counted (0s: all at once).", DefaultValueFactory = _ => "5s" };
         var serverPid = new Option<int?>("--server-pid") { Description = "With --url: the server's process id, so CPU and memory are the server's and not this tool's." };
 
         var command = new Command("load", "Simulate N concurrent users and print answers/s, time to first token, inter-token gaps, CPU and memory.")
         {
-            users, duration, driver, model, tokenDelay, url, email, password, serverPid, dataFolder,
+            users, duration, ramp, driver, model, tokenDelay, url, email, password, serverPid, dataFolder,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (!TryParseCounts(parse.GetValue(users)!, out var counts) || !TryParseDuration(parse.GetValue(duration)!, out var stepLength)
-                || !TryParseDuration(parse.GetValue(tokenDelay)!, out var delay))
+                || !TryParseDuration(parse.GetValue(tokenDelay)!, out var delay) || !TryParseDuration(parse.GetValue(ramp)!, out var rampLength))
             {
-                Console.Error.WriteLine($"--users takes counts 1-{MaxUsers} separated by commas; --duration and --token-delay take 500ms, 30s or 2m (duration at most 5m).");
+                Console.Error.WriteLine($"--users takes counts 1-{MaxUsers} separated by commas; --duration, --ramp and --token-delay take 0s, 500ms, 30s or 2m (duration and ramp at most 5m).");
                 return 2;
             }
 
@@ -59,7 +60,7 @@ public static class LoadCommand
                 all.TryAdd(key, value);
             }
 
-            Console.WriteLine($"load: driver {driverName}, model {parse.GetValue(model)} ({delay.TotalMilliseconds:F0} ms between tokens), steps {string.Join(", ", counts)} users x {stepLength.TotalSeconds:F0} s, {Environment.ProcessorCount} cores");
+            Console.WriteLine($"load: driver {driverName}, model {parse.GetValue(model)} ({delay.TotalMilliseconds:F0} ms between tokens), steps {string.Join(", ", counts)} users x {stepLength.TotalSeconds:F0} s after a {rampLength.TotalSeconds:F0} s ramp, {Environment.ProcessorCount} cores");
             var results = new List<LoadResult>();
             if (target is not null)
             {
@@ -67,7 +68,7 @@ public static class LoadCommand
                 var remote = new CircuitLoadDriver(new Uri(target), _ => parse.GetValue(email)!, parse.GetValue(password) ?? string.Empty);
                 foreach (var count in counts)
                 {
-                    results.Add(await LoadStep.RunAsync(remote, count, stepLength, server, Console.Out, cancellationToken));
+                    results.Add(await LoadStep.RunAsync(remote, count, stepLength, rampLength, server, Console.Out, cancellationToken));
                     Console.WriteLine(results[^1].Row);
                 }
             }
@@ -105,7 +106,7 @@ public static class LoadCommand
                     };
                     foreach (var count in counts)
                     {
-                        results.Add(await LoadStep.RunAsync(chosen, count, stepLength, Process.GetCurrentProcess(), Console.Out, cancellationToken));
+                        results.Add(await LoadStep.RunAsync(chosen, count, stepLength, rampLength, Process.GetCurrentProcess(), Console.Out, cancellationToken));
                         Console.WriteLine(results[^1].Row);
                     }
                 }

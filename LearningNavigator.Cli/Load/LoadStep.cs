@@ -22,7 +22,7 @@ public static class LoadStep
         "Where do I order participant manuals?",
     ];
 
-    public static async Task<LoadResult> RunAsync(ILoadDriver driver, int users, TimeSpan duration, Process server, TextWriter log, CancellationToken cancellationToken)
+    public static async Task<LoadResult> RunAsync(ILoadDriver driver, int users, TimeSpan duration, TimeSpan ramp, Process server, TextWriter log, CancellationToken cancellationToken)
     {
         var connected = new ILoadUser[users];
         var connectClock = Stopwatch.StartNew();
@@ -34,22 +34,32 @@ public static class LoadStep
         var answers = new ConcurrentBag<AnswerTiming>();
         // Answers still streaming at the deadline may finish (they are part of the load), but not forever.
         using var hardStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        hardStop.CancelAfter(duration + TimeSpan.FromSeconds(30));
+        hardStop.CancelAfter(ramp + duration + TimeSpan.FromSeconds(30));
         var clock = Stopwatch.StartNew();
-        var sampler = new ResourceSampler(server);
+        var end = ramp + duration;
         try
         {
+            // People do not all press send in the same millisecond: user i joins at i/N of the ramp. What is asked
+            // during the ramp warms the circuits and is not counted; the step measures the steady state after it.
             var loops = connected.Select((user, i) => Task.Run(async () =>
             {
-                for (var n = 0; clock.Elapsed < duration; n++)
+                await Task.Delay(ramp * i / users, hardStop.Token);
+                for (var n = 0; clock.Elapsed < end; n++)
                 {
                     var timing = new AnswerTiming();
+                    var counted = clock.Elapsed >= ramp;
                     await user.AskAsync($"{Questions[(i + n) % Questions.Count]} ({i}.{n})", timing, hardStop.Token);
-                    answers.Add(timing);
+                    if (counted)
+                    {
+                        answers.Add(timing);
+                    }
                 }
-            }, hardStop.Token));
+            }, hardStop.Token)).ToList();
+            await Task.Delay(ramp, hardStop.Token);
+            var measured = Stopwatch.StartNew();
+            var sampler = new ResourceSampler(server);
             await Task.WhenAll(loops);
-            var elapsed = clock.Elapsed;
+            var elapsed = measured.Elapsed;
             await sampler.DisposeAsync();
             return LoadResult.From(driver.Name, users, elapsed, [.. answers], sampler.CoresUsed, sampler.PeakWorkingSetMb);
         }

@@ -313,7 +313,7 @@ public sealed partial class SqliteConversationStore
     public async Task SaveBatchAsync(ConversationBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await OpenWriterAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         foreach (var conversation in batch.Conversations)
         {

@@ -28,6 +28,10 @@ public sealed partial class SqliteConversationStore : IConversationStore, IUsage
 
     private readonly string connectionString;
     private readonly SemaphoreSlim initializeGate = new(1, 1);
+    // SQLite has one writer at a time. Without this, a second writer in this process would wait inside SQLite's
+    // busy handler, which sleeps on a thread-pool thread; queued here, it waits without holding a thread, in order.
+    private readonly SemaphoreSlim writeGate = new(1, 1);
+    private readonly string synchronousPragma;
     private volatile bool initialized;
 
     public SqliteConversationStore(IOptions<SqliteStorageOptions> options)
@@ -35,6 +39,7 @@ public sealed partial class SqliteConversationStore : IConversationStore, IUsage
         var databasePath = options.Value.DatabasePath;
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
         DatabasePath = databasePath;
+        synchronousPragma = $"PRAGMA synchronous = {(int)options.Value.Synchronous};";
         connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = databasePath,
@@ -126,7 +131,7 @@ public sealed partial class SqliteConversationStore : IConversationStore, IUsage
     public async Task UpsertUserAsync(UserProfile user, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await OpenWriterAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO users (id, email, display_name, role, preferred_language)
@@ -171,7 +176,7 @@ public sealed partial class SqliteConversationStore : IConversationStore, IUsage
     public async Task CreateConversationAsync(Conversation conversation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(conversation);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await OpenWriterAsync(cancellationToken);
         await InsertConversationAsync(connection, conversation, transaction: null, cancellationToken);
     }
 
@@ -252,7 +257,7 @@ public sealed partial class SqliteConversationStore : IConversationStore, IUsage
     public async Task SaveMessageAsync(StoredMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await OpenWriterAsync(cancellationToken);
         // BEGIN IMMEDIATE (the provider's default): taking the write lock up front means the busy timeout
         // applies, rather than a read lock failing to upgrade mid-transaction.
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -469,7 +474,7 @@ public sealed partial class SqliteConversationStore : IConversationStore, IUsage
     public async Task SaveFeedbackAsync(MessageFeedback feedback, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(feedback);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await OpenWriterAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var delta = new UsageDelta();
         await SaveFeedbackCoreAsync(connection, transaction, feedback, delta, cancellationToken);
@@ -578,7 +583,7 @@ public sealed partial class SqliteConversationStore : IConversationStore, IUsage
     public async Task<bool> RenameConversationAsync(string userId, string conversationId, string title, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(title);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await OpenWriterAsync(cancellationToken);
         var changed = await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE conversations SET title = @title WHERE id = @conversationId AND user_id = @userId;",
             new { title = title.Trim(), conversationId, userId },
@@ -589,7 +594,7 @@ public sealed partial class SqliteConversationStore : IConversationStore, IUsage
     /// <remarks>Messages and feedback go with the conversation through the foreign keys' ON DELETE CASCADE.</remarks>
     public async Task<bool> DeleteConversationAsync(string userId, string conversationId, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await OpenWriterAsync(cancellationToken);
         var deleted = await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM conversations WHERE id = @conversationId AND user_id = @userId;",
             new { conversationId, userId },
@@ -639,13 +644,30 @@ public sealed partial class SqliteConversationStore : IConversationStore, IUsage
         try
         {
             await connection.OpenAsync(cancellationToken);
-            // busy_timeout belongs to the connection, not the file; setting it again on a pooled one is cheap.
-            await ExecuteAsync(connection, $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds};", cancellationToken);
+            // Both settings belong to the connection, not the file; setting them again on a pooled one is cheap.
+            await ExecuteAsync(connection, $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; {synchronousPragma}", cancellationToken);
             return connection;
         }
         catch
         {
             await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A connection for a write: this process's writers take turns, the gate reopening when it is disposed.</summary>
+    private async Task<SqliteConnection> OpenWriterAsync(CancellationToken cancellationToken)
+    {
+        await writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            var connection = await OpenAsync(cancellationToken);
+            connection.Disposed += (_, _) => writeGate.Release();
+            return connection;
+        }
+        catch
+        {
+            writeGate.Release();
             throw;
         }
     }

@@ -237,7 +237,11 @@ public sealed partial class ChatPage : IDisposable
         MarkLatest();
         title ??= question.Text.ToString();
         await RefreshSidebarAsync();
-        Navigation.NavigateTo($"c/{activeConversationId}", new NavigationOptions { ReplaceHistoryEntry = true });
+        // Only the first answer gives a new conversation its address; navigating again would re-render the page.
+        if (ConversationId != activeConversationId)
+        {
+            Navigation.NavigateTo($"c/{activeConversationId}", new NavigationOptions { ReplaceHistoryEntry = true });
+        }
     }
 
     /// <summary>Only the latest answer offers regenerate and follow-up questions.</summary>
