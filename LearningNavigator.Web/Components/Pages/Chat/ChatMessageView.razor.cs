@@ -9,7 +9,7 @@ public sealed partial class ChatMessageView : IDisposable
 {
     // A word arrives every few milliseconds, but a person reads no faster than a frame every 50 ms. Rendering
     // per frame instead of per word sends a fraction of the render batches, which is most of a stream's CPU.
-    private static readonly TimeSpan StreamingFrame = TimeSpan.FromMilliseconds(50);
+    internal static readonly TimeSpan StreamingFrame = TimeSpan.FromMilliseconds(50);
 
     private ChatMessageModel? subscribed;
     private long lastRenderedAt;

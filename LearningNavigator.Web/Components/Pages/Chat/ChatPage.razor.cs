@@ -57,6 +57,9 @@ public sealed partial class ChatPage : IDisposable
     [Inject]
     private IJSRuntime JS { get; set; } = default!;
 
+    [Inject]
+    private TimeProvider Time { get; set; } = default!;
+
     protected override async Task OnInitializedAsync()
     {
         language = LocalizationExtensions.CurrentLanguage;
@@ -179,7 +182,8 @@ public sealed partial class ChatPage : IDisposable
 
         try
         {
-            await foreach (var update in Pipeline.AskAsync(request, cancellation.Token))
+            // Words are gathered off the circuit's dispatcher; this loop wakes once per frame, not once per word.
+            await foreach (var update in Pipeline.AskAsync(request, cancellation.Token).InFramesAsync(ChatMessageView.StreamingFrame, Time, cancellation.Token))
             {
                 switch (update)
                 {
