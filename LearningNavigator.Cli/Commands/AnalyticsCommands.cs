@@ -113,7 +113,7 @@ public static class AnalyticsCommands
         await PartAsync("range totals (day rollups + hourly ends)", () => usage.GetUsageAsync(window, cancellationToken));
         await PartAsync("last hour (hourly)", () => usage.GetUsageAsync(new UsageWindow(lastHour, lastHour.AddHours(2)), cancellationToken));
         await PartAsync("series: day rollups", () => usage.GetDayTotalsAsync(range.From, range.To, cancellationToken));
-        await PartAsync("series: hours on another local day", () => usage.GetHourlyUsageAsync(range.From.AddDays(-1), range.To.AddDays(1), AnalyticsService.ShiftedHours(range, analytics.Zone), cancellationToken));
+        await PartAsync("series: hours on another local day", () => usage.GetHourlyActivityAsync(range.From.AddDays(-1), range.To.AddDays(1), AnalyticsService.ShiftedHours(range, analytics.Zone), cancellationToken));
         await PartAsync("active users", () => usage.CountActiveUsersAsync(window, cancellationToken));
         await PartAsync("citations", () => usage.CountCitationsAsync(window, cancellationToken));
         await PartAsync("questions read", async () => questions = await usage.ListMessagesAsync(

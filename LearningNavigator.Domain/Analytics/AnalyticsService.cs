@@ -47,18 +47,19 @@ public sealed class AnalyticsService(
         var window = new UsageWindow(start, end, filter.Role, filter.Language);
         // Whole UTC days come from the day rollups, the hours at a window's ends from the hourly rows: no read
         // grows with the number of messages, and none but the series' shifted hours with the number of days.
-        // SQLite answers synchronously under its async API: Task.Run lets the reads use more than one core.
-        var rangeTask = Task.Run(() => usage.GetUsageAsync(window, cancellationToken), cancellationToken);
-        var monthTask = usage.GetUsageAsync(new UsageWindow(monthStart, nextHour), cancellationToken);
-        var lastHourTask = usage.GetUsageAsync(new UsageWindow(lastHourStart, nextHour), cancellationToken);
-        var dayTotalsTask = usage.GetDayTotalsAsync(range.From, range.To, cancellationToken);
-        var shiftedTask = Task.Run(() => usage.GetHourlyUsageAsync(range.From.AddDays(-1), range.To.AddDays(1), ShiftedHours(range, zone), cancellationToken), cancellationToken);
-        var activeTask = Task.Run(() => usage.CountActiveUsersAsync(window, cancellationToken), cancellationToken);
-        var citationsTask = Task.Run(() => usage.CountCitationsAsync(window, cancellationToken), cancellationToken);
+        // SQLite answers synchronously under its async API: Task.Run lets the reads use more than one core. The
+        // question read (the largest) goes first; the small reads run on this thread meanwhile.
         var questionsTask = Task.Run(() => usage.ListMessagesAsync(new MessageQuery
         {
             From = start, To = end, Author = MessageAuthor.User, Role = filter.Role, Language = filter.Language, Limit = settings.MaxQuestionsScanned,
         }, cancellationToken), cancellationToken);
+        var rangeTask = Task.Run(() => usage.GetUsageAsync(window, cancellationToken), cancellationToken);
+        var monthTask = usage.GetUsageAsync(new UsageWindow(monthStart, nextHour), cancellationToken);
+        var lastHourTask = usage.GetUsageAsync(new UsageWindow(lastHourStart, nextHour), cancellationToken);
+        var dayTotalsTask = usage.GetDayTotalsAsync(range.From, range.To, cancellationToken);
+        var shiftedTask = Task.Run(() => usage.GetHourlyActivityAsync(range.From.AddDays(-1), range.To.AddDays(1), ShiftedHours(range, zone), cancellationToken), cancellationToken);
+        var activeTask = Task.Run(() => usage.CountActiveUsersAsync(window, cancellationToken), cancellationToken);
+        var citationsTask = Task.Run(() => usage.CountCitationsAsync(window, cancellationToken), cancellationToken);
         var weakTask = usage.ListMessagesAsync(new MessageQuery
         {
             From = start, To = end, Author = MessageAuthor.Assistant, OnlyWeakAnswers = true, Role = filter.Role, Language = filter.Language, Limit = settings.TableRows,
@@ -153,7 +154,7 @@ public sealed class AnalyticsService(
     /// day differs from its UTC day moves from the one to the other (a move out of or into the range is half a move).
     /// </summary>
     private static AnalyticsSeries BuildSeries(
-        AnalyticsRange range, TimeZoneInfo zone, UsageWindow window, IReadOnlyList<DailyUsage> dayTotals, IReadOnlyList<DailyUsage> shifted,
+        AnalyticsRange range, TimeZoneInfo zone, UsageWindow window, IReadOnlyList<DailyUsage> dayTotals, IReadOnlyList<HourlyActivity> shifted,
         IReadOnlyList<DailyUsage> inRange, UsageCounters total)
     {
         var days = range.EachDay().ToList();
@@ -161,35 +162,35 @@ public sealed class AnalyticsService(
         var byRole = new SortedDictionary<string, long[]>(StringComparer.Ordinal);
         var up = new long[days.Count];
         var down = new long[days.Count];
-        void Add(DateOnly localDay, DailyUsage row, long sign)
+        void Add(DateOnly localDay, string role, long messages, long thumbsUp, long thumbsDown)
         {
             if (!index.TryGetValue(localDay, out var day))
             {
                 return;
             }
 
-            if (!byRole.TryGetValue(row.Role, out var values))
+            if (!byRole.TryGetValue(role, out var values))
             {
-                byRole[row.Role] = values = new long[days.Count];
+                byRole[role] = values = new long[days.Count];
             }
 
-            values[day] += sign * (row.Questions + row.Answers);
-            up[day] += sign * row.ThumbsUp;
-            down[day] += sign * row.ThumbsDown;
+            values[day] += messages;
+            up[day] += thumbsUp;
+            down[day] += thumbsDown;
         }
 
         foreach (var row in dayTotals.Where(r => window.Matches(r.Role, r.Language)))
         {
-            Add(row.Day, row, +1);
+            Add(row.Day, row.Role, row.Questions + row.Answers, row.ThumbsUp, row.ThumbsDown);
         }
 
-        foreach (var row in shifted.Where(r => window.Matches(r.Role, r.Language)))
+        foreach (var hour in shifted.Where(h => window.Matches(h.Key.Role, h.Key.Language)))
         {
-            var local = LocalDay(row.HourStartUtc, zone);
-            if (local != row.Day)
+            var local = LocalDay(hour.HourStartUtc, zone);
+            if (local != hour.Key.Day)
             {
-                Add(row.Day, row, -1);
-                Add(local, row, +1);
+                Add(hour.Key.Day, hour.Key.Role, -hour.Messages, -hour.ThumbsUp, -hour.ThumbsDown);
+                Add(local, hour.Key.Role, hour.Messages, hour.ThumbsUp, hour.ThumbsDown);
             }
         }
 

@@ -185,6 +185,12 @@ public readonly record struct UsageCounters(
 /// <summary>How many answers of one hour, role and language cited a document (once per answer, however often).</summary>
 public sealed record CitationUsage(DailyUsageKey Key, string DocumentId, long Answers);
 
+/// <summary>The part of an hourly row the per-day charts read: messages (questions and answers) and ratings.</summary>
+public readonly record struct HourlyActivity(DailyUsageKey Key, long Messages, long ThumbsUp, long ThumbsDown)
+{
+    public DateTimeOffset HourStartUtc => new(Key.Day.ToDateTime(new TimeOnly(Key.Hour, 0)), TimeSpan.Zero);
+}
+
 /// <summary>A person who asked at least once in one hour, role and language: the active-user marker.</summary>
 public readonly record struct ActiveUserKey(DailyUsageKey Usage, string UserId);
 

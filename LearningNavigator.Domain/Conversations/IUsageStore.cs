@@ -21,8 +21,11 @@ public interface IUsageStore
     /// </summary>
     Task<IReadOnlyList<DailyUsage>> GetDayTotalsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken);
 
-    /// <summary>Hourly rows of the UTC days from..to whose UTC hour is one of <paramref name="hours"/>.</summary>
-    Task<IReadOnlyList<DailyUsage>> GetHourlyUsageAsync(DateOnly from, DateOnly to, IReadOnlyCollection<int> hours, CancellationToken cancellationToken);
+    /// <summary>
+    /// Messages and ratings of the hourly rows of the UTC days from..to whose UTC hour is one of
+    /// <paramref name="hours"/>: the few columns the per-day charts need, for the hours they move to another day.
+    /// </summary>
+    Task<IReadOnlyList<HourlyActivity>> GetHourlyActivityAsync(DateOnly from, DateOnly to, IReadOnlyCollection<int> hours, CancellationToken cancellationToken);
 
     /// <summary>Citation counts per UTC day (rollups of the hourly counts; <see cref="DailyUsageKey.Hour"/> is 0).</summary>
     Task<IReadOnlyList<CitationUsage>> GetDayCitationsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken);

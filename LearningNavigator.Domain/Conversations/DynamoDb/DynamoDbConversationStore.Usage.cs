@@ -38,10 +38,12 @@ public sealed partial class DynamoDbConversationStore
     }
 
     /// <remarks>The hours are filtered here: the month partitions are read whole for the days asked for.</remarks>
-    public async Task<IReadOnlyList<DailyUsage>> GetHourlyUsageAsync(DateOnly from, DateOnly to, IReadOnlyCollection<int> hours, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<HourlyActivity>> GetHourlyActivityAsync(DateOnly from, DateOnly to, IReadOnlyCollection<int> hours, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(hours);
-        return hours.Count == 0 ? [] : [.. (await GetDailyUsageAsync(from, to, cancellationToken)).Where(r => hours.Contains(r.Hour))];
+        return hours.Count == 0
+            ? []
+            : [.. (await GetDailyUsageAsync(from, to, cancellationToken)).Where(r => hours.Contains(r.Hour)).Select(r => new HourlyActivity(r.Key, r.Questions + r.Answers, r.ThumbsUp, r.ThumbsDown))];
     }
 
     public async Task<IReadOnlyList<CitationUsage>> GetDayCitationsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)

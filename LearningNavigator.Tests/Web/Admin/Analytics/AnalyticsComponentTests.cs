@@ -92,7 +92,8 @@ public sealed class AnalyticsComponentTests : ComponentTestContext, IAsyncLifeti
 
         var page = Render<AnalyticsPage>();
 
-        page.WaitForAssertion(() => Assert.Equal("2", page.Find("[data-testid='card-messages-value']").TextContent));
+        // bUnit's default second is short for a first report on a loaded machine (it failed once in a full run).
+        page.WaitForAssertion(() => Assert.Equal("2", page.Find("[data-testid='card-messages-value']").TextContent), TimeSpan.FromSeconds(10));
         Assert.Equal("1", page.Find("[data-testid='card-active-users-value']").TextContent);
         Assert.NotNull(page.Find("[data-testid='banner-latency']"));
         Assert.Empty(page.FindAll("[data-testid='banner-budget']"));
@@ -114,7 +115,7 @@ public sealed class AnalyticsComponentTests : ComponentTestContext, IAsyncLifeti
         var page = Render<LearningNavigator.Web.Components.Pages.Admin.Conversations.ConversationTranscriptPage>(p => p.Add(c => c.ConversationId, "conv-1"));
 
         // 15:30 UTC is 00:30 the next day in Tokyo.
-        page.WaitForAssertion(() => Assert.Contains("7/17/2025 12:30", page.Find(".meta").TextContent, StringComparison.Ordinal));
+        page.WaitForAssertion(() => Assert.Contains("7/17/2025 12:30", page.Find(".meta").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         Assert.Contains("7/17/2025 12:30", page.Find("[data-testid='transcript-message'] .who").TextContent, StringComparison.Ordinal);
     }
 
