@@ -810,7 +810,8 @@ public sealed partial class SqliteConversationStore : IConversationStore, IUsage
             CreatedAt = ParseTime(CreatedAt),
             Language = Language,
             Role = Role,
-            Citations = JsonSerializer.Deserialize<List<Citation>>(Citations, JsonOptions) ?? [],
+            // Questions (half the rows) cite nothing: skip the parser for them.
+            Citations = Citations == "[]" ? [] : JsonSerializer.Deserialize<List<Citation>>(Citations, JsonOptions) ?? [],
             Model = Model,
             InputTokens = ToInt(InputTokens),
             OutputTokens = ToInt(OutputTokens),
