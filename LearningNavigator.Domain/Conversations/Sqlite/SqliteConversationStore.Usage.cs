@@ -33,7 +33,6 @@ public sealed partial class SqliteConversationStore
     private static readonly string SelectUsageSql =
         $"SELECT day, hour, role, language, {string.Join(", ", CounterColumns)} FROM usage_hourly WHERE day >= @from AND day <= @to ORDER BY day, hour, role, language;";
 
-
     private static readonly string SelectDayTotalsSql =
         $"SELECT day, 0, role, language, {string.Join(", ", CounterColumns)} FROM usage_daily WHERE day >= @from AND day <= @to ORDER BY day, role, language;";
 
@@ -121,8 +120,8 @@ public sealed partial class SqliteConversationStore
         """;
 
     /// <summary>
-    /// Builds the day rollups from the hourly rows (which every version since 3 keeps): for files written before
-    /// the rollups existed, and after a recount. Day bits: bit (day of year - 1) % 64 of word (day of year - 1) / 64;
+    /// Builds the day rollups from the hourly rows (which every version since 3 keeps), for files written before
+    /// the rollups existed (a recount of older files writes them as it goes). Day bits: bit (day of year - 1) % 64 of word (day of year - 1) / 64;
     /// the sum of distinct bits is their OR.
     /// </summary>
     private static readonly string BackfillRollupsSql =
