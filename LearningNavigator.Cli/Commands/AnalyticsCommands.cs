@@ -46,13 +46,18 @@ public static class AnalyticsCommands
     {
         var runs = new Option<int>("--runs") { Description = "Timed runs after one warm-up.", DefaultValueFactory = _ => 10 };
         var period = new Option<AnalyticsPeriod>("--range") { Description = "Preset range.", DefaultValueFactory = _ => AnalyticsPeriod.Last90Days };
-        var command = new Command("bench-analytics", "Time the dashboard's server work (the analytics query service) over the stored data.") { runs, period };
+        var parts = new Option<bool>("--parts") { Description = "Also time each read the report makes, one at a time." };
+        var command = new Command("bench-analytics", "Time the dashboard's server work (the analytics query service) over the stored data.") { runs, period, parts };
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var services = CliHost.Build(settings);
             var analytics = services.GetRequiredService<AnalyticsService>();
             var range = analytics.RangeFor(parse.GetValue(period));
             var warm = await analytics.GetReportAsync(range, AnalyticsFilter.All, cancellationToken);
+            if (parse.GetValue(parts))
+            {
+                await TimePartsAsync(services, analytics, range, cancellationToken);
+            }
             var times = new List<double>();
             var process = Process.GetCurrentProcess();
             var cpuBefore = process.TotalProcessorTime;
@@ -73,5 +78,56 @@ public static class AnalyticsCommands
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The report's reads one by one (it runs them in parallel), so a slow part shows by name.</summary>
+    private static async Task TimePartsAsync(IServiceProvider services, AnalyticsService analytics, AnalyticsRange range, CancellationToken cancellationToken)
+    {
+        var usage = services.GetRequiredService<IUsageStore>();
+        var conversations = services.GetRequiredService<IConversationStore>();
+        var (start, end) = range.ToUtc(analytics.Zone);
+        var window = new UsageWindow(start, end);
+        var now = DateTimeOffset.UtcNow;
+        var lastHour = new DateTimeOffset(now.UtcDateTime.Date.AddHours(now.UtcDateTime.Hour), TimeSpan.Zero).AddHours(-1);
+        var process = Process.GetCurrentProcess();
+        const int Repeats = 5;
+        async Task PartAsync(string name, Func<Task> work)
+        {
+            await work();
+            process.Refresh();
+            var cpu = process.TotalProcessorTime;
+            var started = Stopwatch.GetTimestamp();
+            for (var i = 0; i < Repeats; i++)
+            {
+                await work();
+            }
+
+            var wall = Stopwatch.GetElapsedTime(started).TotalMilliseconds / Repeats;
+            process.Refresh();
+            Console.WriteLine($"  {name}: CPU {(process.TotalProcessorTime - cpu).TotalMilliseconds / Repeats:F1} ms, wall {wall:F1} ms");
+        }
+
+        IReadOnlyList<AnalyticsMessage> questions = [];
+        IReadOnlyList<AnalyticsMessage> weak = [];
+        Console.WriteLine($"parts, each alone, mean of {Repeats}:");
+        await PartAsync("range totals (day rollups + hourly ends)", () => usage.GetUsageAsync(window, cancellationToken));
+        await PartAsync("last hour (hourly)", () => usage.GetUsageAsync(new UsageWindow(lastHour, lastHour.AddHours(2)), cancellationToken));
+        await PartAsync("series: day rollups", () => usage.GetDayTotalsAsync(range.From, range.To, cancellationToken));
+        await PartAsync("series: hours on another local day", () => usage.GetHourlyActivityAsync(range.From.AddDays(-1), range.To.AddDays(1), AnalyticsService.ShiftedHours(range, analytics.Zone), cancellationToken));
+        await PartAsync("active users", () => usage.CountActiveUsersAsync(window, cancellationToken));
+        await PartAsync("citations", () => usage.CountCitationsAsync(window, cancellationToken));
+        await PartAsync("questions read", async () => questions = await usage.ListMessagesAsync(
+            new MessageQuery { From = start, To = end, Author = MessageAuthor.User, Limit = analytics.MaxQuestionsScanned }, cancellationToken));
+        await PartAsync("question grouping", () => Task.FromResult(QuestionGrouper.Group(
+            questions.Select(q => new QuestionGrouper.Asked(q.Message.Text, q.Message.ConversationId, q.Message.CreatedAt)), analytics.TableRows)));
+        await PartAsync("weak answers read", async () => weak = await usage.ListMessagesAsync(
+            new MessageQuery { From = start, To = end, Author = MessageAuthor.Assistant, OnlyWeakAnswers = true, Limit = analytics.TableRows }, cancellationToken));
+        await PartAsync("weak answers' questions (their transcripts)", async () =>
+        {
+            foreach (var answer in weak)
+            {
+                await conversations.GetMessagesAsync(answer.Message.ConversationId, cancellationToken);
+            }
+        });
     }
 }

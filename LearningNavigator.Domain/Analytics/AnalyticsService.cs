@@ -6,8 +6,10 @@ using Microsoft.Extensions.Options;
 namespace LearningNavigator.Analytics;
 
 /// <summary>
-/// Builds the dashboard from the hourly aggregates (cards, charts, banners), the active-user markers, the
-/// citation counts, and a bounded read of recent messages for the text tables. Nothing here scans every message.
+/// Builds the dashboard from the aggregates (cards, charts, banners: per-UTC-day rollups for whole days, hourly
+/// rows for the hours at a range's ends and the hours a time zone moves to another day), the active-user day
+/// markers, the citation counts, and a bounded read of recent messages for the text tables. Nothing here scans
+/// every message.
 /// </summary>
 public sealed class AnalyticsService(
     IUsageStore usage,
@@ -23,6 +25,10 @@ public sealed class AnalyticsService(
 
     public TimeZoneInfo Zone => options.Value.Zone;
 
+    public int MaxQuestionsScanned => options.Value.MaxQuestionsScanned;
+
+    public int TableRows => options.Value.TableRows;
+
     public AnalyticsRange RangeFor(AnalyticsPeriod period) => AnalyticsRange.For(period, time.GetUtcNow(), Zone);
 
     public async Task<AnalyticsReport> GetReportAsync(AnalyticsRange range, AnalyticsFilter filter, CancellationToken cancellationToken)
@@ -37,18 +43,23 @@ public sealed class AnalyticsService(
         var monthStart = AnalyticsRange.StartOfDay(new DateOnly(localNow.Year, localNow.Month, 1), zone);
         var lastHourStart = new DateTimeOffset(now.UtcDateTime.Date.AddHours(now.UtcDateTime.Hour), TimeSpan.Zero).AddHours(-1);
 
-        // One read covers the range, the month so far and the last hour.
-        var readFrom = Min(start, Min(monthStart, lastHourStart));
-        var readTo = Max(end.AddTicks(-1), now);
-        // SQLite answers synchronously under its async API: Task.Run lets the reads use more than one core.
-        var rowsTask = Task.Run(() => usage.GetDailyUsageAsync(UtcDay(readFrom), UtcDay(readTo), cancellationToken), cancellationToken);
+        var nextHour = lastHourStart.AddHours(2);
         var window = new UsageWindow(start, end, filter.Role, filter.Language);
-        var activeTask = Task.Run(() => usage.CountActiveUsersAsync(window, cancellationToken), cancellationToken);
-        var citationsTask = Task.Run(() => usage.CountCitationsAsync(window, cancellationToken), cancellationToken);
+        // Whole UTC days come from the day rollups, the hours at a window's ends from the hourly rows: no read
+        // grows with the number of messages, and none but the series' shifted hours with the number of days.
+        // SQLite answers synchronously under its async API: Task.Run lets the reads use more than one core. The
+        // question read (the largest) goes first; the small reads run on this thread meanwhile.
         var questionsTask = Task.Run(() => usage.ListMessagesAsync(new MessageQuery
         {
             From = start, To = end, Author = MessageAuthor.User, Role = filter.Role, Language = filter.Language, Limit = settings.MaxQuestionsScanned,
         }, cancellationToken), cancellationToken);
+        var rangeTask = Task.Run(() => usage.GetUsageAsync(window, cancellationToken), cancellationToken);
+        var monthTask = usage.GetUsageAsync(new UsageWindow(monthStart, nextHour), cancellationToken);
+        var lastHourTask = usage.GetUsageAsync(new UsageWindow(lastHourStart, nextHour), cancellationToken);
+        var dayTotalsTask = usage.GetDayTotalsAsync(range.From, range.To, cancellationToken);
+        var shiftedTask = Task.Run(() => usage.GetHourlyActivityAsync(range.From.AddDays(-1), range.To.AddDays(1), ShiftedHours(range, zone), cancellationToken), cancellationToken);
+        var activeTask = Task.Run(() => usage.CountActiveUsersAsync(window, cancellationToken), cancellationToken);
+        var citationsTask = Task.Run(() => usage.CountCitationsAsync(window, cancellationToken), cancellationToken);
         var weakTask = usage.ListMessagesAsync(new MessageQuery
         {
             From = start, To = end, Author = MessageAuthor.Assistant, OnlyWeakAnswers = true, Role = filter.Role, Language = filter.Language, Limit = settings.TableRows,
@@ -56,14 +67,12 @@ public sealed class AnalyticsService(
         var documentsTask = library.ListAsync(cancellationToken);
         var escalationStore = escalations.FirstOrDefault();
         var openTask = escalationStore is null ? Task.FromResult<int?>(null) : CountOpenAsync(escalationStore, filter, cancellationToken);
-        await Task.WhenAll(rowsTask, activeTask, citationsTask, questionsTask, weakTask, documentsTask, openTask);
+        await Task.WhenAll(rangeTask, monthTask, lastHourTask, dayTotalsTask, shiftedTask, activeTask, citationsTask, questionsTask, weakTask, documentsTask, openTask);
 
-        var all = await rowsTask;
-        bool Matches(DailyUsageKey key) => (filter.Role is null || key.Role == filter.Role) && (filter.Language is null || key.Language == filter.Language);
-        var inRange = all.Where(r => r.HourStartUtc >= start && r.HourStartUtc < end && Matches(r.Key)).ToList();
+        var inRange = await rangeTask;
         var total = inRange.Aggregate(default(UsageCounters), (sum, r) => sum + r.Counters);
-        var month = all.Where(r => r.HourStartUtc >= monthStart && r.HourStartUtc <= now).Aggregate(default(UsageCounters), (sum, r) => sum + r.Counters);
-        var lastHour = all.Where(r => r.HourStartUtc >= lastHourStart && r.HourStartUtc <= now).Aggregate(default(UsageHistogram), (sum, r) => sum + r.Latency);
+        var month = (await monthTask).Aggregate(default(UsageCounters), (sum, r) => sum + r.Counters);
+        var lastHour = (await lastHourTask).Aggregate(default(UsageHistogram), (sum, r) => sum + r.Latency);
         var monthCost = month.CostMicroUsd / 1_000_000m;
 
         var activeUsers = await activeTask;
@@ -105,7 +114,7 @@ public sealed class AnalyticsService(
             Filter = filter,
             TimeZone = zone.Id,
             Cards = cards,
-            Series = BuildSeries(range, zone, inRange, total),
+            Series = BuildSeries(range, zone, window, await dayTotalsTask, await shiftedTask, inRange, total),
             Tables = await BuildTablesAsync(await questionsTask, await weakTask, await citationsTask, documents, settings, cancellationToken),
             Banners = new AnalyticsBanners
             {
@@ -119,25 +128,70 @@ public sealed class AnalyticsService(
     private static async Task<int?> CountOpenAsync(IEscalationStatistics statistics, AnalyticsFilter filter, CancellationToken cancellationToken) =>
         await statistics.CountOpenAsync(filter.Role, filter.Language, cancellationToken);
 
-    private static AnalyticsSeries BuildSeries(AnalyticsRange range, TimeZoneInfo zone, List<DailyUsage> rows, UsageCounters total)
+    /// <summary>
+    /// The UTC hours of day that fall on another local day than their UTC day somewhere in the range (none in UTC,
+    /// four or five in New York): only these hourly rows are read for the per-day series.
+    /// </summary>
+    public static IReadOnlyCollection<int> ShiftedHours(AnalyticsRange range, TimeZoneInfo zone)
+    {
+        var hours = new SortedSet<int>();
+        var end = new DateTimeOffset(range.To.AddDays(2).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        for (var at = new DateTimeOffset(range.From.AddDays(-1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero); at < end && hours.Count < 24; at = at.AddHours(1))
+        {
+            if (LocalDay(at, zone) != DateOnly.FromDateTime(at.UtcDateTime))
+            {
+                hours.Add(at.UtcDateTime.Hour);
+            }
+        }
+
+        return hours;
+    }
+
+    private static DateOnly LocalDay(DateTimeOffset at, TimeZoneInfo zone) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, zone).DateTime);
+
+    /// <summary>
+    /// Per local day: each UTC day's rollup counts on the local day of the same date, then every hour whose local
+    /// day differs from its UTC day moves from the one to the other (a move out of or into the range is half a move).
+    /// </summary>
+    private static AnalyticsSeries BuildSeries(
+        AnalyticsRange range, TimeZoneInfo zone, UsageWindow window, IReadOnlyList<DailyUsage> dayTotals, IReadOnlyList<HourlyActivity> shifted,
+        IReadOnlyList<DailyUsage> inRange, UsageCounters total)
     {
         var days = range.EachDay().ToList();
         var index = days.Select((d, i) => (d, i)).ToDictionary(p => p.d, p => p.i);
-        int DayOf(DailyUsage row) => index[DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(row.HourStartUtc, zone).DateTime)];
         var byRole = new SortedDictionary<string, long[]>(StringComparer.Ordinal);
         var up = new long[days.Count];
         var down = new long[days.Count];
-        foreach (var row in rows)
+        void Add(DateOnly localDay, string role, long messages, long thumbsUp, long thumbsDown)
         {
-            var day = DayOf(row);
-            if (!byRole.TryGetValue(row.Role, out var values))
+            if (!index.TryGetValue(localDay, out var day))
             {
-                byRole[row.Role] = values = new long[days.Count];
+                return;
             }
 
-            values[day] += row.Questions + row.Answers;
-            up[day] += row.ThumbsUp;
-            down[day] += row.ThumbsDown;
+            if (!byRole.TryGetValue(role, out var values))
+            {
+                byRole[role] = values = new long[days.Count];
+            }
+
+            values[day] += messages;
+            up[day] += thumbsUp;
+            down[day] += thumbsDown;
+        }
+
+        foreach (var row in dayTotals.Where(r => window.Matches(r.Role, r.Language)))
+        {
+            Add(row.Day, row.Role, row.Questions + row.Answers, row.ThumbsUp, row.ThumbsDown);
+        }
+
+        foreach (var hour in shifted.Where(h => window.Matches(h.Key.Role, h.Key.Language)))
+        {
+            var local = LocalDay(hour.HourStartUtc, zone);
+            if (local != hour.Key.Day)
+            {
+                Add(hour.Key.Day, hour.Key.Role, -hour.Messages, -hour.ThumbsUp, -hour.ThumbsDown);
+                Add(local, hour.Key.Role, hour.Messages, hour.ThumbsUp, hour.ThumbsDown);
+            }
         }
 
         var bounds = UsageHistogram.UpperBoundsMs;
@@ -149,7 +203,7 @@ public sealed class AnalyticsService(
             ThumbsDownPerDay = down,
             Languages =
             [
-                .. rows.GroupBy(r => r.Language, StringComparer.Ordinal)
+                .. inRange.GroupBy(r => r.Language, StringComparer.Ordinal)
                     .Select(g => new NamedCount(g.Key, g.Sum(r => r.Questions + r.Answers)))
                     .Where(c => c.Count > 0)
                     .OrderByDescending(c => c.Count).ThenBy(c => c.Name, StringComparer.Ordinal),
@@ -215,9 +269,4 @@ public sealed class AnalyticsService(
         return messages.Take(position < 0 ? messages.Count : position).LastOrDefault(m => m.Author == MessageAuthor.User)?.Text ?? string.Empty;
     }
 
-    private static DateOnly UtcDay(DateTimeOffset at) => DateOnly.FromDateTime(at.UtcDateTime);
-
-    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
-
-    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 }

@@ -185,8 +185,53 @@ public readonly record struct UsageCounters(
 /// <summary>How many answers of one hour, role and language cited a document (once per answer, however often).</summary>
 public sealed record CitationUsage(DailyUsageKey Key, string DocumentId, long Answers);
 
+/// <summary>The part of an hourly row the per-day charts read: messages (questions and answers) and ratings.</summary>
+public readonly record struct HourlyActivity(DailyUsageKey Key, long Messages, long ThumbsUp, long ThumbsDown)
+{
+    public DateTimeOffset HourStartUtc => new(Key.Day.ToDateTime(new TimeOnly(Key.Hour, 0)), TimeSpan.Zero);
+}
+
 /// <summary>A person who asked at least once in one hour, role and language: the active-user marker.</summary>
 public readonly record struct ActiveUserKey(DailyUsageKey Usage, string UserId);
+
+/// <summary>
+/// The UTC days of one year on which a person asked at least once in one role and language: the day markers.
+/// Exact distinct counts over any range of days come from these without reading one row per person and day.
+/// </summary>
+public sealed record ActiveDays(int Year, string Role, string Language, string UserId, IReadOnlySet<int> DaysOfYear)
+{
+    /// <summary>Day of the year counted from 0 (1 January), the bit a day sets.</summary>
+    public static int DayIndex(DateOnly day) => day.DayOfYear - 1;
+
+    /// <summary>The stores keep the day set as six 64-bit words (366 days fit in 384 bits): word and bit of a day.</summary>
+    public static (int Word, long Bit) WordOf(DateOnly day) => (DayIndex(day) / 64, 1L << (DayIndex(day) % 64));
+
+    public const int Words = 6;
+
+    /// <summary>The bits of the days from..to (one year) in each of the six words.</summary>
+    public static long[] Mask(DateOnly from, DateOnly to)
+    {
+        if (from.Year != to.Year || to < from)
+        {
+            throw new ArgumentException($"A day mask covers days of one year in order, not {from:yyyy-MM-dd}..{to:yyyy-MM-dd}.", nameof(to));
+        }
+
+        var mask = new long[Words];
+        for (var day = from; day <= to; day = day.AddDays(1))
+        {
+            var (word, bit) = WordOf(day);
+            mask[word] |= bit;
+        }
+
+        return mask;
+    }
+
+    public static IReadOnlySet<int> FromWords(IReadOnlyList<long> words) =>
+        Enumerable.Range(0, Words * 64).Where(i => (words[i / 64] & (1L << (i % 64))) != 0).ToHashSet();
+
+    public bool ActiveBetween(DateOnly from, DateOnly to) =>
+        DaysOfYear.Any(d => d >= DayIndex(from) && d <= DayIndex(to));
+}
 
 /// <summary>
 /// What one write changes, per aggregate row. A re-saved message takes its old contribution (and its
@@ -221,6 +266,17 @@ public sealed class UsageDelta
 
     public IEnumerable<CitationUsage> CitationChanges =>
         citations.Where(c => c.Value != 0).Select(c => new CitationUsage(c.Key.Key, c.Key.DocumentId, c.Value));
+
+    /// <summary>The same changes summed per UTC day (hour 0): what the day rollups take, in the same write.</summary>
+    public IEnumerable<KeyValuePair<DailyUsageKey, UsageCounters>> DayChanges =>
+        changes.GroupBy(c => c.Key with { Hour = 0 })
+            .Select(g => KeyValuePair.Create(g.Key, g.Aggregate(default(UsageCounters), (sum, c) => sum + c.Value)))
+            .Where(c => !c.Value.IsZero);
+
+    public IEnumerable<CitationUsage> DayCitationChanges =>
+        citations.GroupBy(c => (Key: c.Key.Key with { Hour = 0 }, c.Key.DocumentId))
+            .Select(g => new CitationUsage(g.Key.Key, g.Key.DocumentId, g.Sum(c => c.Value)))
+            .Where(c => c.Answers != 0);
 
     public static UsageDelta ForMessage(StoredMessage? before, StoredMessage after, UsageCounters feedbackOnMessage, bool startsConversation = false)
     {

@@ -15,22 +15,93 @@ public interface IUsageStore
     /// <summary>Active-user markers of the UTC days from <paramref name="from"/> to <paramref name="to"/>, both included.</summary>
     Task<IReadOnlyList<ActiveUserKey>> GetActiveUsersAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken);
 
-    /// <summary>Distinct people with a marker in the window's hours (whole UTC hours from From, before To).</summary>
-    async Task<long> CountActiveUsersAsync(UsageWindow window, CancellationToken cancellationToken) =>
-        (await GetActiveUsersAsync(window.FirstDay, window.LastDay, cancellationToken))
-            .Where(a => window.Contains(a.Usage))
-            .Select(a => a.UserId)
-            .Distinct(StringComparer.Ordinal)
-            .LongCount();
+    /// <summary>
+    /// The per-UTC-day rollups of the days from..to (both included): one row per day, role and language, the sum of
+    /// that day's hourly rows. <see cref="DailyUsage.Hour"/> is 0. Kept on write, in the same transaction.
+    /// </summary>
+    Task<IReadOnlyList<DailyUsage>> GetDayTotalsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Messages and ratings of the hourly rows of the UTC days from..to whose UTC hour is one of
+    /// <paramref name="hours"/>: the few columns the per-day charts need, for the hours they move to another day.
+    /// </summary>
+    Task<IReadOnlyList<HourlyActivity>> GetHourlyActivityAsync(DateOnly from, DateOnly to, IReadOnlyCollection<int> hours, CancellationToken cancellationToken);
+
+    /// <summary>Citation counts per UTC day (rollups of the hourly counts; <see cref="DailyUsageKey.Hour"/> is 0).</summary>
+    Task<IReadOnlyList<CitationUsage>> GetDayCitationsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken);
+
+    /// <summary>Who asked on which UTC days of <paramref name="year"/>: one entry per person, role and language.</summary>
+    Task<IReadOnlyList<ActiveDays>> GetActiveDaysAsync(int year, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Distinct people with a marker in the window's hours (whole UTC hours from From, before To): the day
+    /// markers for the whole UTC days inside the window, the hourly markers for the days it covers in part.
+    /// </summary>
+    async Task<long> CountActiveUsersAsync(UsageWindow window, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        var users = new HashSet<string>(StringComparer.Ordinal);
+        if (window.WholeDays is { } whole)
+        {
+            for (var year = whole.First.Year; year <= whole.Last.Year; year++)
+            {
+                var (from, to) = (Math.Max(whole.First.DayNumber, new DateOnly(year, 1, 1).DayNumber), Math.Min(whole.Last.DayNumber, new DateOnly(year, 12, 31).DayNumber));
+                users.UnionWith((await GetActiveDaysAsync(year, cancellationToken))
+                    .Where(a => window.Matches(a.Role, a.Language) && a.ActiveBetween(DateOnly.FromDayNumber(from), DateOnly.FromDayNumber(to)))
+                    .Select(a => a.UserId));
+            }
+        }
+
+        foreach (var day in window.PartialDays)
+        {
+            users.UnionWith((await GetActiveUsersAsync(day, day, cancellationToken)).Where(a => window.Contains(a.Usage)).Select(a => a.UserId));
+        }
+
+        return users.Count;
+    }
 
     /// <summary>Answers citing each document in the window's hours; documents never cited are absent.</summary>
-    async Task<IReadOnlyDictionary<string, long>> CountCitationsAsync(UsageWindow window, CancellationToken cancellationToken) =>
-        (await GetCitationUsageAsync(window.FirstDay, window.LastDay, cancellationToken))
-            .Where(c => window.Contains(c.Key))
+    async Task<IReadOnlyDictionary<string, long>> CountCitationsAsync(UsageWindow window, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        var rows = new List<CitationUsage>();
+        if (window.WholeDays is { } whole)
+        {
+            rows.AddRange((await GetDayCitationsAsync(whole.First, whole.Last, cancellationToken)).Where(c => window.Matches(c.Key.Role, c.Key.Language)));
+        }
+
+        foreach (var day in window.PartialDays)
+        {
+            rows.AddRange((await GetCitationUsageAsync(day, day, cancellationToken)).Where(c => window.Contains(c.Key)));
+        }
+
+        return rows
             .GroupBy(c => c.DocumentId, StringComparer.Ordinal)
             .Select(g => (g.Key, Answers: g.Sum(c => c.Answers)))
             .Where(g => g.Answers > 0)
             .ToDictionary(g => g.Key, g => g.Answers, StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The counters of the window's hours, summed per role and language (<see cref="DailyUsage.Day"/> is the
+    /// window's first UTC day, <see cref="DailyUsage.Hour"/> 0): day rollups for the whole UTC days, hourly rows for the rest.
+    /// </summary>
+    async Task<IReadOnlyList<DailyUsage>> GetUsageAsync(UsageWindow window, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        var rows = new List<DailyUsage>();
+        if (window.WholeDays is { } whole)
+        {
+            rows.AddRange((await GetDayTotalsAsync(whole.First, whole.Last, cancellationToken)).Where(r => window.Matches(r.Role, r.Language)));
+        }
+
+        foreach (var day in window.PartialDays)
+        {
+            rows.AddRange((await GetDailyUsageAsync(day, day, cancellationToken)).Where(r => window.Contains(r.Key)));
+        }
+
+        return UsageWindow.SumByRoleAndLanguage(window.FirstDay, rows);
+    }
 
     /// <summary>
     /// Up to <see cref="MessageQuery.Limit"/> messages written in [From, To), newest first, with what the query
@@ -75,9 +146,56 @@ public sealed record UsageWindow(DateTimeOffset From, DateTimeOffset To, string?
 
     public DateOnly LastDay => DateOnly.FromDateTime(To.UtcDateTime.AddTicks(-1));
 
+    /// <summary>The UTC days wholly inside the window, which the day rollups answer for; null when there are none.</summary>
+    public (DateOnly First, DateOnly Last)? WholeDays
+    {
+        get
+        {
+            var first = From.UtcDateTime.TimeOfDay == TimeSpan.Zero ? FirstDay : FirstDay.AddDays(1);
+            var last = DateOnly.FromDateTime(To.UtcDateTime).AddDays(-1);
+            return From < To && first <= last ? (first, last) : null;
+        }
+    }
+
+    /// <summary>The UTC days the window covers only in part (at most two): read hour by hour.</summary>
+    public IReadOnlyList<DateOnly> PartialDays
+    {
+        get
+        {
+            if (From >= To)
+            {
+                return [];
+            }
+
+            var days = new List<DateOnly>(2);
+            if (From.UtcDateTime.TimeOfDay != TimeSpan.Zero)
+            {
+                days.Add(FirstDay);
+            }
+
+            var toDay = DateOnly.FromDateTime(To.UtcDateTime);
+            if (To.UtcDateTime.TimeOfDay != TimeSpan.Zero && !days.Contains(toDay))
+            {
+                days.Add(toDay);
+            }
+
+            return days;
+        }
+    }
+
+    public bool Matches(string role, string language) =>
+        (Role is null || role == Role) && (Language is null || language == Language);
+
     public bool Contains(DailyUsageKey key)
     {
         var hour = new DateTimeOffset(key.Day.ToDateTime(new TimeOnly(key.Hour, 0)), TimeSpan.Zero);
-        return hour >= From && hour < To && (Role is null || key.Role == Role) && (Language is null || key.Language == Language);
+        return hour >= From && hour < To && Matches(key.Role, key.Language);
     }
+
+    internal static IReadOnlyList<DailyUsage> SumByRoleAndLanguage(DateOnly day, IEnumerable<DailyUsage> rows) =>
+    [
+        .. rows.GroupBy(r => (r.Role, r.Language))
+            .Select(g => g.Aggregate(default(UsageCounters), (sum, r) => sum + r.Counters).ToRow(new DailyUsageKey(day, 0, g.Key.Role, g.Key.Language)))
+            .OrderBy(r => r.Role, StringComparer.Ordinal).ThenBy(r => r.Language, StringComparer.Ordinal),
+    ];
 }

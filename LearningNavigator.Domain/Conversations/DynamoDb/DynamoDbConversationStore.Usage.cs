@@ -27,6 +27,58 @@ public sealed partial class DynamoDbConversationStore
         ];
     }
 
+    public async Task<IReadOnlyList<DailyUsage>> GetDayTotalsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var items = await QueryMonthsAsync("USAGEDAY", from, to, cancellationToken);
+        return
+        [
+            .. items.Select(ToUsage)
+                .OrderBy(r => r.Day).ThenBy(r => r.Role, StringComparer.Ordinal).ThenBy(r => r.Language, StringComparer.Ordinal),
+        ];
+    }
+
+    /// <remarks>The hours are filtered here: the month partitions are read whole for the days asked for.</remarks>
+    public async Task<IReadOnlyList<HourlyActivity>> GetHourlyActivityAsync(DateOnly from, DateOnly to, IReadOnlyCollection<int> hours, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(hours);
+        return hours.Count == 0
+            ? []
+            : [.. (await GetDailyUsageAsync(from, to, cancellationToken)).Where(r => hours.Contains(r.Hour)).Select(r => new HourlyActivity(r.Key, r.Questions + r.Answers, r.ThumbsUp, r.ThumbsDown))];
+    }
+
+    public async Task<IReadOnlyList<CitationUsage>> GetDayCitationsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var items = await QueryMonthsAsync("CITESDAY", from, to, cancellationToken);
+        return
+        [
+            .. items.Select(item => new CitationUsage(
+                    new DailyUsageKey(DateOnly.ParseExact(Str(item, "Day"), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), 0, Str(item, "Role"), Str(item, "Language")),
+                    Str(item, "DocumentId"),
+                    Long(item, "Answers")))
+                .Where(c => c.Answers != 0),
+        ];
+    }
+
+    public async Task<IReadOnlyList<ActiveDays>> GetActiveDaysAsync(int year, CancellationToken cancellationToken)
+    {
+        var items = await QueryAllAsync(new QueryRequest
+        {
+            TableName = Table,
+            KeyConditionExpression = "PK = :pk",
+            ExpressionAttributeValues = new() { [":pk"] = S(ActiveDaysPk(year)) },
+            ConsistentRead = true,
+        }, cancellationToken);
+        return
+        [
+            .. items.Select(item => new ActiveDays(
+                year,
+                Str(item, "Role"),
+                Str(item, "Language"),
+                Str(item, "UserId"),
+                (item.TryGetValue("Days", out var days) ? days.NS ?? [] : []).Select(d => int.Parse(d, System.Globalization.CultureInfo.InvariantCulture)).ToHashSet())),
+        ];
+    }
+
     public async Task<IReadOnlyList<ActiveUserKey>> GetActiveUsersAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
         var items = await QueryMonthsAsync("ACTIVE", from, to, cancellationToken);

@@ -189,6 +189,7 @@ public sealed partial class DynamoDbConversationStore(
             marker[TypeAttribute] = S("ActiveUser");
             marker["UserId"] = S(userId);
             writes.Add(new() { Put = new Put { TableName = Table, Item = marker } });
+            writes.Add(ActiveDayWrite(DailyUsageKey.For(message), userId));
         }
 
         return await TryTransactAsync(writes, cancellationToken);
@@ -403,57 +404,96 @@ public sealed partial class DynamoDbConversationStore(
         ConsistentRead = true,
     };
 
+    /// <summary>The hourly rows and, in the same transaction, their day rollups (distinct items, as a transaction requires).</summary>
     private IEnumerable<TransactWriteItem> UsageWrites(UsageDelta delta)
     {
         foreach (var (key, counters) in delta.Changes)
         {
-            var values = new Dictionary<string, AttributeValue>
-            {
-                [":day"] = S(FormatDay(key.Day)),
-                [":hour"] = N(key.Hour),
-                [":role"] = S(key.Role),
-                [":language"] = S(key.Language),
-                [":type"] = S("DailyUsage"),
-            };
-            var additions = new List<string>();
-            var counterValues = CounterValues(counters);
-            for (var i = 0; i < UsageCounterNames.Length; i++)
-            {
-                if (counterValues[i] != 0)
-                {
-                    additions.Add($"{UsageCounterNames[i]} :c{i}");
-                    values[$":c{i}"] = N(counterValues[i]);
-                }
-            }
+            yield return CounterWrite(UsageKey(key), key, counters, "DailyUsage");
+        }
 
-            yield return new TransactWriteItem
-            {
-                Update = new Update
-                {
-                    TableName = Table,
-                    Key = UsageKey(key),
-                    UpdateExpression = $"SET #type = :type, #day = :day, #hour = :hour, #role = :role, #language = :language ADD {string.Join(", ", additions)}",
-                    ExpressionAttributeNames = new() { ["#type"] = TypeAttribute, ["#day"] = "Day", ["#hour"] = "Hour", ["#role"] = "Role", ["#language"] = "Language" },
-                    ExpressionAttributeValues = values,
-                },
-            };
+        foreach (var (key, counters) in delta.DayChanges)
+        {
+            yield return CounterWrite(DayUsageKey(key), key, counters, "DayUsage");
         }
 
         foreach (var citation in delta.CitationChanges)
         {
-            yield return new TransactWriteItem
-            {
-                Update = new Update
-                {
-                    TableName = Table,
-                    Key = CitationKey(citation.Key, citation.DocumentId),
-                    UpdateExpression = "SET #type = :type, DocumentId = :document ADD Answers :n",
-                    ExpressionAttributeNames = new() { ["#type"] = TypeAttribute },
-                    ExpressionAttributeValues = new() { [":type"] = S("CitationUsage"), [":document"] = S(citation.DocumentId), [":n"] = N(citation.Answers) },
-                },
-            };
+            yield return CitationWrite(CitationKey(citation.Key, citation.DocumentId), citation, "CitationUsage");
+        }
+
+        foreach (var citation in delta.DayCitationChanges)
+        {
+            yield return CitationWrite(DayCitationKey(citation.Key, citation.DocumentId), citation, "DayCitationUsage");
         }
     }
+
+    private TransactWriteItem CounterWrite(Dictionary<string, AttributeValue> itemKey, DailyUsageKey key, UsageCounters counters, string type)
+    {
+        var values = new Dictionary<string, AttributeValue>
+        {
+            [":day"] = S(FormatDay(key.Day)),
+            [":hour"] = N(key.Hour),
+            [":role"] = S(key.Role),
+            [":language"] = S(key.Language),
+            [":type"] = S(type),
+        };
+        var additions = new List<string>();
+        var counterValues = CounterValues(counters);
+        for (var i = 0; i < UsageCounterNames.Length; i++)
+        {
+            if (counterValues[i] != 0)
+            {
+                additions.Add($"{UsageCounterNames[i]} :c{i}");
+                values[$":c{i}"] = N(counterValues[i]);
+            }
+        }
+
+        return new TransactWriteItem
+        {
+            Update = new Update
+            {
+                TableName = Table,
+                Key = itemKey,
+                UpdateExpression = $"SET #type = :type, #day = :day, #hour = :hour, #role = :role, #language = :language ADD {string.Join(", ", additions)}",
+                ExpressionAttributeNames = new() { ["#type"] = TypeAttribute, ["#day"] = "Day", ["#hour"] = "Hour", ["#role"] = "Role", ["#language"] = "Language" },
+                ExpressionAttributeValues = values,
+            },
+        };
+    }
+
+    private TransactWriteItem CitationWrite(Dictionary<string, AttributeValue> itemKey, CitationUsage citation, string type) => new()
+    {
+        Update = new Update
+        {
+            TableName = Table,
+            Key = itemKey,
+            UpdateExpression = "SET #type = :type, DocumentId = :document, #day = :day, #role = :role, #language = :language ADD Answers :n",
+            ExpressionAttributeNames = new() { ["#type"] = TypeAttribute, ["#day"] = "Day", ["#role"] = "Role", ["#language"] = "Language" },
+            ExpressionAttributeValues = new()
+            {
+                [":type"] = S(type), [":document"] = S(citation.DocumentId), [":n"] = N(citation.Answers),
+                [":day"] = S(FormatDay(citation.Key.Day)), [":role"] = S(citation.Key.Role), [":language"] = S(citation.Key.Language),
+            },
+        },
+    };
+
+    /// <summary>Adds the day to the person's day set: adding to a number set is idempotent, like the hourly marker's Put.</summary>
+    private TransactWriteItem ActiveDayWrite(DailyUsageKey key, string userId) => new()
+    {
+        Update = new Update
+        {
+            TableName = Table,
+            Key = ActiveDaysKey(key.Day.Year, key.Role, key.Language, userId),
+            UpdateExpression = "SET #type = :type, #role = :role, #language = :language, UserId = :user ADD #days :day",
+            ExpressionAttributeNames = new() { ["#type"] = TypeAttribute, ["#role"] = "Role", ["#language"] = "Language", ["#days"] = "Days" },
+            ExpressionAttributeValues = new()
+            {
+                [":type"] = S("ActiveDays"), [":role"] = S(key.Role), [":language"] = S(key.Language), [":user"] = S(userId),
+                [":day"] = new AttributeValue { NS = [ActiveDays.DayIndex(key.Day).ToString(System.Globalization.CultureInfo.InvariantCulture)] },
+            },
+        },
+    };
 
     /// <summary>False when an optimistic condition lost a race (the caller reads again and retries).</summary>
     private async Task<bool> TryTransactAsync(List<TransactWriteItem> writes, CancellationToken cancellationToken)

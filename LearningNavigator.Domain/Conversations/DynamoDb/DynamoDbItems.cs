@@ -64,6 +64,21 @@ internal static class DynamoDbItems
     public static Dictionary<string, AttributeValue> ActiveUserKey(DailyUsageKey key, string userId) =>
         Key($"ACTIVE#{key.Day.ToString("yyyy-MM", CultureInfo.InvariantCulture)}", $"{UsageSk(key)}#USER#{userId}");
 
+    /// <summary>The day rollup of the hourly usage items: USAGEDAY#&lt;month&gt; / DAY#&lt;day&gt;#ROLE#&lt;role&gt;#LANG#&lt;language&gt;.</summary>
+    public static Dictionary<string, AttributeValue> DayUsageKey(DailyUsageKey key) =>
+        Key($"USAGEDAY#{key.Day.ToString("yyyy-MM", CultureInfo.InvariantCulture)}", DayUsageSk(key));
+
+    public static string DayUsageSk(DailyUsageKey key) => $"{UsageSkPrefix(key.Day)}ROLE#{key.Role}#LANG#{key.Language}";
+
+    public static Dictionary<string, AttributeValue> DayCitationKey(DailyUsageKey key, string documentId) =>
+        Key($"CITESDAY#{key.Day.ToString("yyyy-MM", CultureInfo.InvariantCulture)}", $"{DayUsageSk(key)}#DOC#{documentId}");
+
+    /// <summary>One item per person, role and language per year, whose number set <c>Days</c> holds the days of the year (from 0) they asked on.</summary>
+    public static Dictionary<string, AttributeValue> ActiveDaysKey(int year, string role, string language, string userId) =>
+        Key(ActiveDaysPk(year), $"ROLE#{role}#LANG#{language}#USER#{userId}");
+
+    public static string ActiveDaysPk(int year) => $"ACTIVEDAYS#{year.ToString("D4", CultureInfo.InvariantCulture)}";
+
     /// <summary>GSI1 partition of the messages written on a UTC day (the analytics tables read them newest first).</summary>
     public static string MessagesByDayPk(DateOnly day) => $"MSGS#{FormatDay(day)}";
 

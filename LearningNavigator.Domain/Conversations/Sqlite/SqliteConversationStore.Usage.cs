@@ -22,8 +22,29 @@ public sealed partial class SqliteConversationStore
             {string.Join(",\n    ", CounterColumns.Select(c => $"{c} = {c} + excluded.{c}"))};
         """;
 
+    private static readonly string UpsertDayUsageSql =
+        $"""
+        INSERT INTO usage_daily (day, role, language, {string.Join(", ", CounterColumns)})
+        VALUES (@day, @role, @language, {string.Join(", ", CounterColumns.Select(c => "@" + c))})
+        ON CONFLICT (day, role, language) DO UPDATE SET
+            {string.Join(",\n    ", CounterColumns.Select(c => $"{c} = {c} + excluded.{c}"))};
+        """;
+
     private static readonly string SelectUsageSql =
         $"SELECT day, hour, role, language, {string.Join(", ", CounterColumns)} FROM usage_hourly WHERE day >= @from AND day <= @to ORDER BY day, hour, role, language;";
+
+    private static readonly string SelectDayTotalsSql =
+        $"SELECT day, 0, role, language, {string.Join(", ", CounterColumns)} FROM usage_daily WHERE day >= @from AND day <= @to ORDER BY day, role, language;";
+
+    private static readonly string[] WordColumns = [.. Enumerable.Range(0, ActiveDays.Words).Select(i => $"w{i}")];
+
+    // OR-ing the words makes a repeated marker change nothing, so the write is idempotent like INSERT OR IGNORE.
+    private static readonly string UpsertActiveDaysSql =
+        $"""
+        INSERT INTO usage_active_days (year, role, language, user_id, {string.Join(", ", WordColumns)})
+        SELECT @year, @role, @language, USER_SQL, {string.Join(", ", WordColumns.Select(c => "@" + c))} FROM_SQL
+        ON CONFLICT (year, role, language, user_id) DO UPDATE SET {string.Join(", ", WordColumns.Select(c => $"{c} = {c} | excluded.{c}"))};
+        """;
 
     // Kept as a literal so it can join the schema constant; the counter columns must match CounterColumns.
     private const string UsageSchema =
@@ -61,6 +82,61 @@ public sealed partial class SqliteConversationStore
             day TEXT NOT NULL, hour INTEGER NOT NULL, role TEXT NOT NULL, language TEXT NOT NULL, user_id TEXT NOT NULL,
             PRIMARY KEY (day, hour, role, language, user_id)
         ) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS usage_daily (
+            day TEXT NOT NULL, role TEXT NOT NULL, language TEXT NOT NULL,
+            questions INTEGER NOT NULL DEFAULT 0, answers INTEGER NOT NULL DEFAULT 0,
+            low_confidence_answers INTEGER NOT NULL DEFAULT 0, thumbs_up INTEGER NOT NULL DEFAULT 0,
+            thumbs_down INTEGER NOT NULL DEFAULT 0, input_tokens INTEGER NOT NULL DEFAULT 0,
+            output_tokens INTEGER NOT NULL DEFAULT 0, latency_ms_total INTEGER NOT NULL DEFAULT 0,
+            latency_samples INTEGER NOT NULL DEFAULT 0, conversations INTEGER NOT NULL DEFAULT 0,
+            cache_read_tokens INTEGER NOT NULL DEFAULT 0, cache_write_tokens INTEGER NOT NULL DEFAULT 0,
+            cost_micro_usd INTEGER NOT NULL DEFAULT 0, crisis_events INTEGER NOT NULL DEFAULT 0,
+            medical_refusals INTEGER NOT NULL DEFAULT 0, out_of_scope_refusals INTEGER NOT NULL DEFAULT 0,
+            prompt_injections INTEGER NOT NULL DEFAULT 0,
+            l0 INTEGER NOT NULL DEFAULT 0, l1 INTEGER NOT NULL DEFAULT 0, l2 INTEGER NOT NULL DEFAULT 0,
+            l3 INTEGER NOT NULL DEFAULT 0, l4 INTEGER NOT NULL DEFAULT 0, l5 INTEGER NOT NULL DEFAULT 0,
+            l6 INTEGER NOT NULL DEFAULT 0, l7 INTEGER NOT NULL DEFAULT 0, l8 INTEGER NOT NULL DEFAULT 0,
+            l9 INTEGER NOT NULL DEFAULT 0, l10 INTEGER NOT NULL DEFAULT 0, l11 INTEGER NOT NULL DEFAULT 0,
+            t0 INTEGER NOT NULL DEFAULT 0, t1 INTEGER NOT NULL DEFAULT 0, t2 INTEGER NOT NULL DEFAULT 0,
+            t3 INTEGER NOT NULL DEFAULT 0, t4 INTEGER NOT NULL DEFAULT 0, t5 INTEGER NOT NULL DEFAULT 0,
+            t6 INTEGER NOT NULL DEFAULT 0, t7 INTEGER NOT NULL DEFAULT 0, t8 INTEGER NOT NULL DEFAULT 0,
+            t9 INTEGER NOT NULL DEFAULT 0, t10 INTEGER NOT NULL DEFAULT 0, t11 INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (day, role, language)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS usage_citations_daily (
+            day TEXT NOT NULL, role TEXT NOT NULL, language TEXT NOT NULL, document_id TEXT NOT NULL,
+            answers INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (day, role, language, document_id)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS usage_active_days (
+            year INTEGER NOT NULL, role TEXT NOT NULL, language TEXT NOT NULL, user_id TEXT NOT NULL,
+            w0 INTEGER NOT NULL DEFAULT 0, w1 INTEGER NOT NULL DEFAULT 0, w2 INTEGER NOT NULL DEFAULT 0,
+            w3 INTEGER NOT NULL DEFAULT 0, w4 INTEGER NOT NULL DEFAULT 0, w5 INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (year, role, language, user_id)
+        ) WITHOUT ROWID;
+        """;
+
+    /// <summary>
+    /// Builds the day rollups from the hourly rows (which every version since 3 keeps), for files written before
+    /// the rollups existed (a recount of older files writes them as it goes). Day bits: bit (day of year - 1) % 64 of word (day of year - 1) / 64;
+    /// the sum of distinct bits is their OR.
+    /// </summary>
+    private static readonly string BackfillRollupsSql =
+        $"""
+        DELETE FROM usage_daily; DELETE FROM usage_citations_daily; DELETE FROM usage_active_days;
+        INSERT INTO usage_daily (day, role, language, {string.Join(", ", CounterColumns)})
+        SELECT day, role, language, {string.Join(", ", CounterColumns.Select(c => $"SUM({c})"))}
+        FROM usage_hourly GROUP BY day, role, language;
+        INSERT INTO usage_citations_daily (day, role, language, document_id, answers)
+        SELECT day, role, language, document_id, SUM(answers) FROM usage_citations GROUP BY day, role, language, document_id;
+        INSERT INTO usage_active_days (year, role, language, user_id, {string.Join(", ", WordColumns)})
+        SELECT CAST(substr(day, 1, 4) AS INTEGER), role, language, user_id,
+               {string.Join(", ", Enumerable.Range(0, ActiveDays.Words).Select(w => $"SUM(CASE WHEN i / 64 = {w} THEN 1 << (i % 64) ELSE 0 END)"))}
+        FROM (SELECT DISTINCT day, CAST(strftime('%j', day) AS INTEGER) - 1 AS i, role, language, user_id FROM usage_active_users)
+        GROUP BY substr(day, 1, 4), role, language, user_id;
         """;
 
     private static string SnakeCase(string name) =>
@@ -72,13 +148,18 @@ public sealed partial class SqliteConversationStore
 
     private static async Task ApplyUsageAsync(SqliteConnection connection, DbTransaction transaction, UsageDelta delta, CancellationToken cancellationToken)
     {
-        foreach (var (key, counters) in delta.Changes)
+        foreach (var (key, counters, sql) in delta.Changes.Select(c => (c.Key, c.Value, UpsertUsageSql))
+                     .Concat(delta.DayChanges.Select(c => (c.Key, c.Value, UpsertDayUsageSql))))
         {
             await using var command = connection.CreateCommand();
             command.Transaction = (SqliteTransaction)transaction;
-            command.CommandText = UpsertUsageSql;
+            command.CommandText = sql;
             command.Parameters.AddWithValue("@day", FormatDayKey(key.Day));
-            command.Parameters.AddWithValue("@hour", key.Hour);
+            if (sql == UpsertUsageSql)
+            {
+                command.Parameters.AddWithValue("@hour", key.Hour);
+            }
+
             command.Parameters.AddWithValue("@role", key.Role);
             command.Parameters.AddWithValue("@language", key.Language);
             var values = counters.Scalars().Concat(counters.Latency.Counts).Concat(counters.TimeToFirstToken.Counts).ToArray();
@@ -102,6 +183,37 @@ public sealed partial class SqliteConversationStore
                 transaction,
                 cancellationToken: cancellationToken));
         }
+
+        foreach (var citation in delta.DayCitationChanges)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO usage_citations_daily (day, role, language, document_id, answers)
+                VALUES (@Day, @Role, @Language, @DocumentId, @Answers)
+                ON CONFLICT (day, role, language, document_id) DO UPDATE SET answers = answers + excluded.answers;
+                """,
+                new { Day = FormatDayKey(citation.Key.Day), citation.Key.Role, citation.Key.Language, citation.DocumentId, citation.Answers },
+                transaction,
+                cancellationToken: cancellationToken));
+        }
+    }
+
+    /// <summary>Sets the day's bit in the person's day markers; <paramref name="userSql"/> names the user (a parameter or a column of <paramref name="fromSql"/>).</summary>
+    private static Task<int> MarkActiveDayAsync(
+        SqliteConnection connection, DbTransaction transaction, DailyUsageKey key, string userSql, string fromSql, object extra, CancellationToken cancellationToken)
+    {
+        var parameters = new DynamicParameters(extra);
+        parameters.Add("year", key.Day.Year);
+        parameters.Add("role", key.Role);
+        parameters.Add("language", key.Language);
+        var (word, bit) = ActiveDays.WordOf(key.Day);
+        for (var i = 0; i < ActiveDays.Words; i++)
+        {
+            parameters.Add(WordColumns[i], i == word ? bit : 0L);
+        }
+
+        return connection.ExecuteAsync(new CommandDefinition(
+            UpsertActiveDaysSql.Replace("USER_SQL", userSql, StringComparison.Ordinal).Replace("FROM_SQL", fromSql, StringComparison.Ordinal), parameters, transaction, cancellationToken: cancellationToken));
     }
 
     /// <summary>Counts every stored message and rating into the (empty) aggregates, as if each had just been written.</summary>
@@ -151,8 +263,12 @@ public sealed partial class SqliteConversationStore
         await InsertMarkersAsync(connection, transaction, markers, cancellationToken);
     }
 
+    private static Task<int> BackfillRollupsAsync(SqliteConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(BackfillRollupsSql, transaction: transaction, cancellationToken: cancellationToken));
+
     private static async Task InsertMarkersAsync(SqliteConnection connection, DbTransaction transaction, IEnumerable<ActiveUserKey> markers, CancellationToken cancellationToken)
     {
+        var days = new HashSet<ActiveUserKey>();
         foreach (var marker in markers)
         {
             await connection.ExecuteAsync(new CommandDefinition(
@@ -160,14 +276,57 @@ public sealed partial class SqliteConversationStore
                 new { Day = FormatDayKey(marker.Usage.Day), marker.Usage.Hour, marker.Usage.Role, marker.Usage.Language, marker.UserId },
                 transaction,
                 cancellationToken: cancellationToken));
+            if (days.Add(marker with { Usage = marker.Usage with { Hour = 0 } }))
+            {
+                await MarkActiveDayAsync(connection, transaction, marker.Usage, "@userId", "WHERE true", new { userId = marker.UserId }, cancellationToken);
+            }
         }
     }
 
-    public async Task<IReadOnlyList<DailyUsage>> GetDailyUsageAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<DailyUsage>> GetDailyUsageAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
+        ReadUsageAsync(SelectUsageSql, from, to, cancellationToken);
+
+    public Task<IReadOnlyList<DailyUsage>> GetDayTotalsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
+        ReadUsageAsync(SelectDayTotalsSql, from, to, cancellationToken);
+
+    // Four columns, not forty-five: reading every counter of these rows cost ten times as much.
+    public async Task<IReadOnlyList<HourlyActivity>> GetHourlyActivityAsync(DateOnly from, DateOnly to, IReadOnlyCollection<int> hours, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(hours);
+        if (hours.Count == 0)
+        {
+            return [];
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            """
+            SELECT day, hour, role, language, questions + answers, thumbs_up, thumbs_down FROM usage_hourly
+            WHERE day >= @from AND day <= @to AND hour IN (SELECT value FROM json_each(@hours));
+            """;
+        command.Parameters.AddWithValue("@from", FormatDayKey(from));
+        command.Parameters.AddWithValue("@to", FormatDayKey(to));
+        command.Parameters.AddWithValue("@hours", System.Text.Json.JsonSerializer.Serialize(hours));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<HourlyActivity>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new HourlyActivity(
+                new DailyUsageKey(ParseDayKey(reader.GetString(0)), reader.GetInt32(1), reader.GetString(2), reader.GetString(3)),
+                reader.GetInt64(4),
+                reader.GetInt64(5),
+                reader.GetInt64(6)));
+        }
+
+        return rows;
+    }
+
+    private async Task<IReadOnlyList<DailyUsage>> ReadUsageAsync(string sql, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = SelectUsageSql;
+        command.CommandText = sql;
         command.Parameters.AddWithValue("@from", FormatDayKey(from));
         command.Parameters.AddWithValue("@to", FormatDayKey(to));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -219,15 +378,62 @@ public sealed partial class SqliteConversationStore
         return [.. rows.Select(r => new ActiveUserKey(new DailyUsageKey(ParseDayKey(r.Day), (int)r.Hour, r.Role, r.Language), r.UserId))];
     }
 
-    // Counted in SQL: a 90-day window holds hundreds of thousands of markers and citation rows.
+    public async Task<IReadOnlyList<CitationUsage>> GetDayCitationsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string Day, string Role, string Language, string DocumentId, long Answers)>(new CommandDefinition(
+            """
+            SELECT day, role, language, document_id, answers FROM usage_citations_daily
+            WHERE day >= @from AND day <= @to AND answers <> 0
+            ORDER BY day, role, language, document_id;
+            """,
+            new { from = FormatDayKey(from), to = FormatDayKey(to) },
+            cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new CitationUsage(new DailyUsageKey(ParseDayKey(r.Day), 0, r.Role, r.Language), r.DocumentId, r.Answers))];
+    }
+
+    public async Task<IReadOnlyList<ActiveDays>> GetActiveDaysAsync(int year, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string Role, string Language, string UserId, long W0, long W1, long W2, long W3, long W4, long W5)>(new CommandDefinition(
+            $"SELECT role, language, user_id, {string.Join(", ", WordColumns)} FROM usage_active_days WHERE year = @year ORDER BY role, language, user_id;",
+            new { year },
+            cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new ActiveDays(year, r.Role, r.Language, r.UserId, ActiveDays.FromWords([r.W0, r.W1, r.W2, r.W3, r.W4, r.W5])))];
+    }
+
+    // Counted in SQL: the day markers of the whole UTC days (one row per person and year, tested against a mask of
+    // the days), the hourly markers of the one or two days the window covers in part.
     public async Task<long> CountActiveUsersAsync(UsageWindow window, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(window);
+        var parameters = new DynamicParameters(WindowParameters(window));
+        var parts = new List<string> { $"SELECT user_id FROM usage_active_users WHERE {PartialDaysSql} AND {WindowSql}" };
+        if (window.WholeDays is { } whole)
+        {
+            for (var year = whole.First.Year; year <= whole.Last.Year; year++)
+            {
+                var from = year == whole.First.Year ? whole.First : new DateOnly(year, 1, 1);
+                var to = year == whole.Last.Year ? whole.Last : new DateOnly(year, 12, 31);
+                var mask = ActiveDays.Mask(from, to);
+                parameters.Add($"y{year}", year);
+                var tests = new List<string>();
+                for (var i = 0; i < ActiveDays.Words; i++)
+                {
+                    if (mask[i] != 0)
+                    {
+                        parameters.Add($"m{year}_{i}", mask[i]);
+                        tests.Add($"(w{i} & @m{year}_{i}) <> 0");
+                    }
+                }
+
+                parts.Add($"SELECT user_id FROM usage_active_days WHERE year = @y{year} AND {FilterSql} AND ({string.Join(" OR ", tests)})");
+            }
+        }
+
         await using var connection = await OpenAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            $"SELECT COUNT(DISTINCT user_id) FROM usage_active_users WHERE {WindowSql}",
-            WindowParameters(window),
-            cancellationToken: cancellationToken));
+            $"SELECT COUNT(DISTINCT user_id) FROM ({string.Join(" UNION ", parts)});", parameters, cancellationToken: cancellationToken));
     }
 
     public async Task<IReadOnlyDictionary<string, long>> CountCitationsAsync(UsageWindow window, CancellationToken cancellationToken)
@@ -235,11 +441,21 @@ public sealed partial class SqliteConversationStore
         ArgumentNullException.ThrowIfNull(window);
         await using var connection = await OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<(string DocumentId, long Answers)>(new CommandDefinition(
-            $"SELECT document_id, SUM(answers) FROM usage_citations WHERE {WindowSql} GROUP BY document_id HAVING SUM(answers) > 0;",
+            $"""
+            SELECT document_id, SUM(answers) FROM (
+                SELECT document_id, answers FROM usage_citations_daily WHERE day >= @wholeFrom AND day <= @wholeTo AND {FilterSql}
+                UNION ALL
+                SELECT document_id, answers FROM usage_citations WHERE {PartialDaysSql} AND {WindowSql})
+            GROUP BY document_id HAVING SUM(answers) > 0;
+            """,
             WindowParameters(window),
             cancellationToken: cancellationToken));
         return rows.ToDictionary(r => r.DocumentId, r => r.Answers, StringComparer.Ordinal);
     }
+
+    private const string FilterSql = "(@role IS NULL OR role = @role) AND (@language IS NULL OR language = @language)";
+
+    private const string PartialDaysSql = "day IN (@partial0, @partial1)";
 
     private const string WindowSql =
         """
@@ -248,32 +464,45 @@ public sealed partial class SqliteConversationStore
           AND (@role IS NULL OR role = @role) AND (@language IS NULL OR language = @language)
         """;
 
-    private static object WindowParameters(UsageWindow window) => new
+    private static Dictionary<string, object?> WindowParameters(UsageWindow window)
     {
-        fromDay = FormatDayKey(DateOnly.FromDateTime(window.From.UtcDateTime)),
-        fromHour = window.From.UtcDateTime.Hour,
-        toDay = FormatDayKey(DateOnly.FromDateTime(window.To.UtcDateTime)),
-        toHour = window.To.UtcDateTime.Hour,
-        role = window.Role,
-        language = window.Language,
-    };
+        var partial = window.PartialDays;
+        var whole = window.WholeDays;
+        return new()
+        {
+            ["fromDay"] = FormatDayKey(DateOnly.FromDateTime(window.From.UtcDateTime)),
+            // A window starting inside an hour (a half-hour zone) takes the hours that start in it, as Contains does.
+            ["fromHour"] = window.From.UtcDateTime.Hour + (window.From.UtcDateTime.TimeOfDay.Ticks % TimeSpan.TicksPerHour == 0 ? 0 : 1),
+            ["toDay"] = FormatDayKey(DateOnly.FromDateTime(window.To.UtcDateTime)),
+            ["toHour"] = window.To.UtcDateTime.Hour + (window.To.UtcDateTime.TimeOfDay.Ticks % TimeSpan.TicksPerHour == 0 ? 0 : 1),
+            ["role"] = window.Role,
+            ["language"] = window.Language,
+            // No whole day: a range no day key falls in.
+            ["wholeFrom"] = whole is { } w ? FormatDayKey(w.First) : "~",
+            ["wholeTo"] = whole is { } v ? FormatDayKey(v.Last) : "",
+            ["partial0"] = partial.Count > 0 ? FormatDayKey(partial[0]) : "",
+            ["partial1"] = partial.Count > 1 ? FormatDayKey(partial[1]) : "",
+        };
+    }
 
     public async Task<IReadOnlyList<AnalyticsMessage>> ListMessagesAsync(MessageQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
+        // Ratings are on answers: a question read needs no feedback join (2,000 fewer lookups for the question table).
+        var rated = query.Author == MessageAuthor.Assistant;
         var sql = new StringBuilder(
-            """
+            $"""
             SELECT m.id AS Id, m.conversation_id AS ConversationId, m.author AS Author, m.text AS Text,
                    m.created_at AS CreatedAt, m.language AS Language, m.role AS Role, m.citations AS Citations, m.model AS Model,
                    m.input_tokens AS InputTokens, m.output_tokens AS OutputTokens,
                    m.cache_read_tokens AS CacheReadTokens, m.cache_write_tokens AS CacheWriteTokens,
                    m.estimated_cost_usd AS EstimatedCostUsd, m.latency_ms AS LatencyMs,
                    m.time_to_first_token_ms AS TimeToFirstTokenMs, m.low_confidence AS LowConfidence,
-                   m.interrupted AS Interrupted, m.safety AS Safety, c.user_id AS UserId, f.rating AS Rating
+                   m.interrupted AS Interrupted, m.safety AS Safety, c.user_id AS UserId, {(rated ? "f.rating" : "NULL")} AS Rating
             FROM messages m
             JOIN conversations c ON c.id = m.conversation_id
-            LEFT JOIN feedback f ON f.message_id = m.id AND f.user_id = c.user_id
+            {(rated ? "LEFT JOIN feedback f ON f.message_id = m.id AND f.user_id = c.user_id" : "")}
             WHERE m.created_at >= @from AND m.created_at < @to AND m.author = @author
             """);
         if (query.Role is not null)
@@ -288,7 +517,7 @@ public sealed partial class SqliteConversationStore
 
         if (query.OnlyWeakAnswers)
         {
-            sql.Append(" AND (m.low_confidence = 1 OR f.rating = -1)");
+            sql.Append(rated ? " AND (m.low_confidence = 1 OR f.rating = -1)" : " AND m.low_confidence = 1");
         }
 
         // Walking the created_at index backwards stops as soon as the limit is met.

@@ -20,7 +20,7 @@ namespace LearningNavigator.Conversations.Sqlite;
 public sealed partial class SqliteConversationStore : IConversationStore, IUsageStore, IDisposable
 {
     internal const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
-    private const int SchemaVersion = 3;
+    private const int SchemaVersion = 4;
     // Writers queue behind each other instead of failing with SQLITE_BUSY; a chat write takes milliseconds.
     private const int BusyTimeoutMilliseconds = 10_000;
 
@@ -90,7 +90,7 @@ public sealed partial class SqliteConversationStore : IConversationStore, IUsage
                 new CommandDefinition("PRAGMA user_version;", transaction: transaction, cancellationToken: cancellationToken));
             if (version < SchemaVersion)
             {
-                await MigrateAsync(connection, transaction, cancellationToken);
+                await MigrateAsync(connection, transaction, version, cancellationToken);
                 await connection.ExecuteAsync(new CommandDefinition(
                     $"PRAGMA user_version = {SchemaVersion};", transaction: transaction, cancellationToken: cancellationToken));
             }
@@ -107,10 +107,17 @@ public sealed partial class SqliteConversationStore : IConversationStore, IUsage
     /// <summary>
     /// Version 1 files have no role column; version 2 counted per day in <c>daily_usage</c>. Add what is missing
     /// (old messages count under the unknown role) and recount every existing row once into the hourly
-    /// aggregates, so the counters match the rows from the start.
+    /// aggregates, so the counters match the rows from the start. Version 3 has the hourly aggregates but not the
+    /// day rollups (version 4), which are summed from them; a recount writes the rollups as it goes.
     /// </summary>
-    private static async Task MigrateAsync(SqliteConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    private static async Task MigrateAsync(SqliteConnection connection, DbTransaction transaction, long version, CancellationToken cancellationToken)
     {
+        if (version == 3)
+        {
+            await BackfillRollupsAsync(connection, transaction, cancellationToken);
+            return;
+        }
+
         var columns = (await connection.QueryAsync<string>(new CommandDefinition(
             "SELECT name FROM pragma_table_info('messages');", transaction: transaction, cancellationToken: cancellationToken))).ToList();
         foreach (var (column, definition) in new[] { ("role", "TEXT"), ("safety", "INTEGER NOT NULL DEFAULT 0") })
@@ -123,7 +130,10 @@ public sealed partial class SqliteConversationStore : IConversationStore, IUsage
         }
 
         await connection.ExecuteAsync(new CommandDefinition(
-            "DROP TABLE IF EXISTS daily_usage; DELETE FROM usage_hourly; DELETE FROM usage_citations; DELETE FROM usage_active_users;",
+            """
+            DROP TABLE IF EXISTS daily_usage; DELETE FROM usage_hourly; DELETE FROM usage_citations; DELETE FROM usage_active_users;
+            DELETE FROM usage_daily; DELETE FROM usage_citations_daily; DELETE FROM usage_active_days;
+            """,
             transaction: transaction, cancellationToken: cancellationToken));
         await RecountAsync(connection, transaction, cancellationToken);
     }
@@ -405,6 +415,8 @@ public sealed partial class SqliteConversationStore : IConversationStore, IUsage
                 new { Day = FormatDayKey(key.Day), key.Hour, key.Role, key.Language, stored.ConversationId },
                 transaction,
                 cancellationToken: cancellationToken));
+            await MarkActiveDayAsync(
+                connection, transaction, key, "user_id", "FROM conversations WHERE id = @conversationId", new { conversationId = stored.ConversationId }, cancellationToken);
         }
     }
 
@@ -820,7 +832,8 @@ public sealed partial class SqliteConversationStore : IConversationStore, IUsage
             CreatedAt = ParseTime(CreatedAt),
             Language = Language,
             Role = Role,
-            Citations = JsonSerializer.Deserialize<List<Citation>>(Citations, JsonOptions) ?? [],
+            // Questions (half the rows) cite nothing: skip the parser for them.
+            Citations = Citations == "[]" ? [] : JsonSerializer.Deserialize<List<Citation>>(Citations, JsonOptions) ?? [],
             Model = Model,
             InputTokens = ToInt(InputTokens),
             OutputTokens = ToInt(OutputTokens),

@@ -4,6 +4,7 @@ using LearningNavigator.Conversations.DynamoDb;
 using LearningNavigator.Conversations.Sqlite;
 using LearningNavigator.Tests.Domain.Conversations;
 using LearningNavigator.Tests.TestSupport;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace LearningNavigator.Tests.Domain.Analytics;
@@ -35,9 +36,11 @@ public abstract class AnalyticsServiceTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private AnalyticsService Service(string zone = "America/New_York", decimal budget = 0.012m) => new(
-        (IUsageStore)store,
-        store,
+    protected IConversationStore Store => store;
+
+    private AnalyticsService Service(string zone = "America/New_York", decimal budget = 0.012m, IConversationStore? over = null) => new(
+        (IUsageStore)(over ?? store),
+        over ?? store,
         new FixedDocumentLibrary(("doc-a", "Invoicing guide"), ("doc-b", "Guía de facturación"), ("doc-c", "Course calendar")),
         [escalations],
         Options.Create(new AnalyticsOptions { TimeZone = zone, MonthlyBudgetUsd = budget, TableRows = 10 }),
@@ -58,6 +61,21 @@ public abstract class AnalyticsServiceTests : IAsyncLifetime
             new Answer(6000, 900, 0.004m, 100, 10, "doc-a", Low: false));                                                    // the last hour
         await store.SaveFeedbackAsync(new MessageFeedback { MessageId = up!, UserId = "ana", Rating = FeedbackRating.Up, CreatedAt = Now }, Ct);
         await store.SaveFeedbackAsync(new MessageFeedback { MessageId = down!, UserId = "ben", Rating = FeedbackRating.Down, CreatedAt = Now }, Ct);
+    }
+
+    /// <summary>Whole reports as JSON: the records hold lists, which compare by reference.</summary>
+    protected async Task<List<string>> ReportsAsync(IConversationStore over, IEnumerable<AnalyticsRange> ranges)
+    {
+        var reports = new List<string>();
+        foreach (var range in ranges)
+        {
+            foreach (var filter in new[] { AnalyticsFilter.All, new AnalyticsFilter(Role: AppRoles.Staff), new AnalyticsFilter(Language: "en") })
+            {
+                reports.Add(System.Text.Json.JsonSerializer.Serialize(await Service(over: over).GetReportAsync(range, filter, Ct)));
+            }
+        }
+
+        return reports;
     }
 
     private sealed record Answer(int LatencyMs, int TtftMs, decimal Cost, int Input, int Output, string DocumentId, bool Low);
@@ -176,6 +194,75 @@ public abstract class AnalyticsServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Active_users_are_distinct_over_the_whole_range_not_summed_per_day()
+    {
+        // New York 14..16 July: ana asks on the 14th (a partial UTC day, read hourly) and the 15th (03:50 UTC on
+        // the 16th, a whole UTC day, read from the day markers); ben on the 15th; cara on the 16th. A per-day sum gives 4.
+        var report = await Service().GetReportAsync(AnalyticsRange.Custom(new(2025, 7, 14), new(2025, 7, 16)), AnalyticsFilter.All, Ct);
+
+        Assert.Equal(3L, report.Cards.ActiveUsers);
+        Assert.Equal(1L, (await Service().GetReportAsync(AnalyticsRange.Custom(new(2025, 7, 14), new(2025, 7, 16)), new AnalyticsFilter(Language: "es"), Ct)).Cards.ActiveUsers);
+        Assert.Equal(2L, (await Service(zone: "UTC").GetReportAsync(AnalyticsRange.Custom(new(2025, 7, 16), new(2025, 7, 16)), AnalyticsFilter.All, Ct)).Cards.ActiveUsers);
+    }
+
+    [Theory]
+    [InlineData("America/New_York")]
+    [InlineData("UTC")]
+    [InlineData("Asia/Tokyo")]
+    [InlineData("Asia/Kolkata")]
+    public async Task Rollups_with_hourly_ends_give_what_the_hourly_rows_alone_give(string zone)
+    {
+        // More of the day covered: a question every seven hours from 10 July, five people, two roles, two languages.
+        string[] people = ["dan", "eve", "fay", "gus", "hal"];
+        for (var (at, i) = (At(10, 1, 0), 0); at < At(16, 14, 0); at = at.AddHours(7), i++)
+        {
+            var id = await AskAsync($"conv-extra-{i}", people[i % 5], i % 3 == 0 ? AppRoles.Staff : AppRoles.Instructor, i % 4 == 0 ? "es" : "en", at, $"Extra question {i % 3}",
+                new Answer(300 * (i % 9 + 1), 100, 0.001m, 100, 10, i % 2 == 0 ? "doc-a" : "doc-c", Low: i % 5 == 0));
+            if (i % 3 == 1)
+            {
+                await store.SaveFeedbackAsync(new MessageFeedback { MessageId = id!, UserId = people[i % 5], Rating = FeedbackRating.Up, CreatedAt = Now }, Ct);
+            }
+        }
+
+        // Every range over the data set's days, in zones behind, on, ahead of UTC and half an hour off it: the
+        // report (whole UTC days from the rollups) against a reference summed from the hourly rows only.
+        var usage = (IUsageStore)store;
+        var hourly = await usage.GetDailyUsageAsync(new(2025, 7, 1), new(2025, 7, 31), Ct);
+        var markers = await usage.GetActiveUsersAsync(new(2025, 7, 1), new(2025, 7, 31), Ct);
+        var citations = await usage.GetCitationUsageAsync(new(2025, 7, 1), new(2025, 7, 31), Ct);
+        var timeZone = TimeZoneInfo.FindSystemTimeZoneById(zone);
+        foreach (var filter in new[] { AnalyticsFilter.All, new AnalyticsFilter(Role: AppRoles.Instructor), new AnalyticsFilter(Language: "es") })
+        {
+            for (var from = new DateOnly(2025, 7, 10); from <= new DateOnly(2025, 7, 16); from = from.AddDays(2))
+            {
+                for (var to = from; to <= new DateOnly(2025, 7, 16); to = to.AddDays(1))
+                {
+                    var range = AnalyticsRange.Custom(from, to);
+                    var (start, end) = range.ToUtc(timeZone);
+                    var window = new UsageWindow(start, end, filter.Role, filter.Language);
+                    var rows = hourly.Where(r => window.Contains(r.Key)).ToList();
+                    var report = await Service(zone).GetReportAsync(range, filter, Ct);
+                    var because = $"{zone} {from}..{to} {filter}";
+
+                    Assert.True(rows.Sum(r => r.Questions + r.Answers) == report.Cards.Messages, because);
+                    Assert.True(rows.Sum(r => r.Conversations) == report.Cards.Conversations, because);
+                    Assert.True(rows.Sum(r => r.CostMicroUsd) / 1_000_000m == report.Cards.CostUsd, because);
+                    Assert.True(markers.Where(m => window.Contains(m.Usage)).Select(m => m.UserId).Distinct().LongCount() == report.Cards.ActiveUsers, because);
+                    Assert.Equal(
+                        citations.Where(c => window.Contains(c.Key)).GroupBy(c => c.DocumentId).Select(g => (g.Key, g.Sum(c => c.Answers))).OrderBy(c => c.Key),
+                        report.Tables.MostCited.Select(d => (d.DocumentId, d.Answers)).OrderBy(c => c.DocumentId));
+                    var perDay = range.EachDay()
+                        .Select(day => rows.Where(r => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(r.HourStartUtc, timeZone).DateTime) == day).Sum(r => r.Questions + r.Answers));
+                    Assert.Equal(perDay, range.EachDay().Select((_, i) => report.Series.MessagesByRole.Sum(s => s.Values[i])));
+                    Assert.Equal(
+                        range.EachDay().Select(day => rows.Where(r => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(r.HourStartUtc, timeZone).DateTime) == day).Sum(r => r.ThumbsUp)),
+                        report.Series.ThumbsUpPerDay);
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void Presets_end_today_in_the_zone_and_custom_ranges_are_checked()
     {
         var zone = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
@@ -193,6 +280,29 @@ public sealed class SqliteAnalyticsServiceTests : AnalyticsServiceTests, IDispos
 
     protected override Task<IConversationStore> CreateStoreAsync() =>
         Task.FromResult<IConversationStore>(new SqliteConversationStore(Options.Create(new SqliteStorageOptions { DatabasePath = data.Combine("navigator.db") })));
+
+    [Fact]
+    public async Task A_version_3_file_gets_its_rollups_from_the_hourly_rows_and_the_same_report()
+    {
+        var ranges = new[] { AnalyticsRange.Custom(new(2025, 7, 14), new(2025, 7, 16)), AnalyticsRange.Custom(new(2025, 7, 1), new(2025, 7, 16)) };
+        var before = await ReportsAsync(Store, ranges);
+
+        // What a version 3 file is: the same tables less the rollups.
+        await using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = data.Combine("navigator.db"), Pooling = false }.ToString()))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "DROP TABLE usage_daily; DROP TABLE usage_citations_daily; DROP TABLE usage_active_days; PRAGMA user_version = 3;";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        using var reopened = (SqliteConversationStore)await CreateStoreAsync();
+        await reopened.InitializeAsync(CancellationToken.None);
+
+        Assert.NotEmpty(await reopened.GetDayTotalsAsync(new(2025, 7, 14), new(2025, 7, 16), CancellationToken.None));
+        Assert.Equal(before, await ReportsAsync(reopened, ranges));
+    }
 
     public void Dispose() => data.Dispose();
 }

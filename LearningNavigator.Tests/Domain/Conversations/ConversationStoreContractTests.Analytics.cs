@@ -200,4 +200,55 @@ public abstract partial class ConversationStoreContractTests
         Assert.Equal(single.Select(r => r with { Role = "x" }), batched.Select(r => r with { Role = "x" }));
         Assert.Equal(1L, Assert.Single(batched).ThumbsDown);
     }
+
+    [Fact]
+    public async Task Day_rollups_and_day_markers_follow_the_hourly_rows_through_moves_ratings_and_batches()
+    {
+        var role = NewId("role");
+        var ana = NewId("user");
+        var ben = NewId("user");
+        var day = DateOnly.FromDateTime(A0.UtcDateTime);
+        var first = await CreateConversationAsync(ana, A0);
+        var answer = NewMessage(first.Id, A0.AddSeconds(2)) with
+        {
+            Author = MessageAuthor.Assistant, Role = role, LatencyMs = 900, Citations = [Cite(1, "doc-a"), Cite(2, "doc-b")],
+        };
+        await Store.SaveMessageAsync(NewMessage(first.Id, A0) with { Role = role }, Ct);
+        await Store.SaveMessageAsync(answer, Ct);
+        await Store.SaveMessageAsync(NewMessage(first.Id, A0.AddHours(3)) with { Role = role }, Ct);
+        await Store.SaveFeedbackAsync(new MessageFeedback { MessageId = answer.Id, UserId = ana, Rating = FeedbackRating.Up, CreatedAt = A0 }, Ct);
+        // The answer moves to the next day (its rating and citations with it), and is rated again.
+        await Store.SaveMessageAsync(answer with { CreatedAt = A0.AddDays(1), Citations = [Cite(1, "doc-b")] }, Ct);
+        await Store.SaveFeedbackAsync(new MessageFeedback { MessageId = answer.Id, UserId = ana, Rating = FeedbackRating.Down, CreatedAt = A0 }, Ct);
+        var second = NewConversation(ben, A0.AddDays(2));
+        await Usage.SaveBatchAsync(new ConversationBatch(
+            [second],
+            [NewMessage(second.Id, A0.AddDays(2)) with { Role = role }, NewMessage(second.Id, A0.AddDays(2).AddHours(1)) with { Role = role, Author = MessageAuthor.Assistant, Citations = [Cite(1, "doc-a")] }],
+            []), Ct);
+
+        var (from, to) = (day.AddDays(-1), day.AddDays(3));
+        var hourly = (await Usage.GetDailyUsageAsync(from, to, Ct)).Where(r => r.Role == role).ToList();
+        var expected = hourly.GroupBy(r => (r.Day, r.Language))
+            .Select(g => g.Aggregate(default(UsageCounters), (sum, r) => sum + r.Counters).ToRow(new(g.Key.Day, 0, role, g.Key.Language)));
+        var days = (await Usage.GetDayTotalsAsync(from, to, Ct)).Where(r => r.Role == role).ToList();
+        Assert.Equal(expected, days.Where(r => !r.Counters.IsZero));
+        Assert.Equal(
+            [(day, 2L, 0L, 0L, 0L), (day.AddDays(1), 0L, 1L, 0L, 1L), (day.AddDays(2), 1L, 1L, 0L, 0L)],
+            days.Where(r => !r.Counters.IsZero).Select(r => (r.Day, r.Questions, r.Answers, r.ThumbsUp, r.ThumbsDown)));
+
+        var hourlyCitations = (await Usage.GetCitationUsageAsync(from, to, Ct)).Where(c => c.Key.Role == role)
+            .GroupBy(c => (c.Key.Day, c.DocumentId)).Select(g => (g.Key.Day, g.Key.DocumentId, Answers: g.Sum(c => c.Answers))).Where(c => c.Answers != 0);
+        var dayCitations = (await Usage.GetDayCitationsAsync(from, to, Ct)).Where(c => c.Key.Role == role).Select(c => (c.Key.Day, c.DocumentId, c.Answers));
+        Assert.Equal(hourlyCitations.Order(), dayCitations.Order());
+        Assert.Equal([(day.AddDays(1), "doc-b", 1L), (day.AddDays(2), "doc-a", 1L)], dayCitations.Order());
+
+        // Markers are never taken away; the day markers say the same as the hourly ones, per person.
+        var markers = (await Usage.GetActiveDaysAsync(day.Year, Ct)).Where(a => a.Role == role).OrderBy(a => a.UserId == ben).ToList();
+        Assert.Equal(
+            [$"{ana}:{ActiveDays.DayIndex(day)}", $"{ben}:{ActiveDays.DayIndex(day.AddDays(2))}"],
+            markers.Select(m => $"{m.UserId}:{string.Join(',', m.DaysOfYear.Order())}"));
+        var window = new UsageWindow(new DateTimeOffset(day.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero), new DateTimeOffset(day.AddDays(3).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), role);
+        Assert.Equal(2L, await Usage.CountActiveUsersAsync(window, Ct));   // ana's 13:05 question (partial day) and ben's (a whole day)
+        Assert.Equal(1L, await Usage.CountActiveUsersAsync(window with { From = window.From.AddHours(2) }, Ct));
+    }
 }

@@ -52,9 +52,12 @@ public sealed class SqliteConversationStoreTests : ConversationStoreContractTest
 
         Assert.True(File.Exists(DatabasePath));
         Assert.Equal("wal", await QueryScalarAsync<string>("PRAGMA journal_mode;"));
-        Assert.Equal(3L, await QueryScalarAsync<long>("PRAGMA user_version;"));
-        Assert.Equal(7L, await QueryScalarAsync<long>(
-            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('users', 'conversations', 'messages', 'feedback', 'usage_hourly', 'usage_citations', 'usage_active_users');"));
+        Assert.Equal(4L, await QueryScalarAsync<long>("PRAGMA user_version;"));
+        Assert.Equal(10L, await QueryScalarAsync<long>(
+            """
+            SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('users', 'conversations', 'messages', 'feedback', 'usage_hourly',
+                'usage_citations', 'usage_active_users', 'usage_daily', 'usage_citations_daily', 'usage_active_days');
+            """));
     }
 
     [Fact]
@@ -155,7 +158,7 @@ public sealed class SqliteConversationStoreTests : ConversationStoreContractTest
         await store.InitializeAsync(Ct);
         await (await OpenStoreAsync() as SqliteConversationStore)!.InitializeAsync(Ct);
 
-        Assert.Equal(3L, await QueryScalarAsync<long>("PRAGMA user_version;"));
+        Assert.Equal(4L, await QueryScalarAsync<long>("PRAGMA user_version;"));
         Assert.Null((await Store.GetMessageAsync("m1", Ct))!.Role);
         var row = Assert.Single(await Store.GetDailyUsageAsync(new DateOnly(2024, 1, 2), new DateOnly(2024, 1, 2), Ct));
         Assert.Equal(
@@ -163,5 +166,7 @@ public sealed class SqliteConversationStoreTests : ConversationStoreContractTest
                     Conversations: 1, Latency: new UsageHistogram([0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]))
                 .ToRow(new DailyUsageKey(new DateOnly(2024, 1, 2), 3, DailyUsage.UnknownRole, "en")),
             row);
+        Assert.Equal(row with { Hour = 0 }, Assert.Single(await store.GetDayTotalsAsync(new DateOnly(2024, 1, 2), new DateOnly(2024, 1, 2), Ct)));
+        Assert.Equal(["u1"], (await store.GetActiveDaysAsync(2024, Ct)).Where(a => a.DaysOfYear.SetEquals([1])).Select(a => a.UserId));
     }
 }

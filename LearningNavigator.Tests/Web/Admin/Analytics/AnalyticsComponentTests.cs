@@ -92,13 +92,31 @@ public sealed class AnalyticsComponentTests : ComponentTestContext, IAsyncLifeti
 
         var page = Render<AnalyticsPage>();
 
-        page.WaitForAssertion(() => Assert.Equal("2", page.Find("[data-testid='card-messages-value']").TextContent));
+        // bUnit's default second is short for a first report on a loaded machine (it failed once in a full run).
+        page.WaitForAssertion(() => Assert.Equal("2", page.Find("[data-testid='card-messages-value']").TextContent), TimeSpan.FromSeconds(10));
         Assert.Equal("1", page.Find("[data-testid='card-active-users-value']").TextContent);
         Assert.NotNull(page.Find("[data-testid='banner-latency']"));
         Assert.Empty(page.FindAll("[data-testid='banner-budget']"));
         Assert.Contains("Where are the slides?", page.Find("[data-testid='table-questions']").TextContent, StringComparison.Ordinal);
         Assert.Equal(4, page.FindAll("figure").Count);
         store.Dispose();
+    }
+
+    [Fact]
+    public async Task The_transcript_shows_times_in_the_dashboards_zone_not_the_servers()
+    {
+        using var store = new SqliteConversationStore(Options.Create(new SqliteStorageOptions { DatabasePath = data.Combine("navigator.db") }));
+        await store.CreateConversationAsync(new Conversation { Id = "conv-1", UserId = "ana", Title = "Slides", CreatedAt = Now, UpdatedAt = Now }, CancellationToken.None);
+        await store.SaveMessageAsync(new StoredMessage { Id = "q", ConversationId = "conv-1", Author = MessageAuthor.User, Text = "Where are the slides?", CreatedAt = Now, Role = AppRoles.Staff }, CancellationToken.None);
+        Services.AddSingleton<IConversationStore>(store);
+        Services.AddSingleton(new AnalyticsService(
+            store, store, new FixedDocumentLibrary(), [], Options.Create(new AnalyticsOptions { TimeZone = "Asia/Tokyo" }), new FixedTimeProvider(Now)));
+
+        var page = Render<LearningNavigator.Web.Components.Pages.Admin.Conversations.ConversationTranscriptPage>(p => p.Add(c => c.ConversationId, "conv-1"));
+
+        // 15:30 UTC is 00:30 the next day in Tokyo.
+        page.WaitForAssertion(() => Assert.Contains("7/17/2025 12:30", page.Find(".meta").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        Assert.Contains("7/17/2025 12:30", page.Find("[data-testid='transcript-message'] .who").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Globalization;
+using LearningNavigator.Analytics;
 using LearningNavigator.Conversations;
 using Microsoft.AspNetCore.Components;
 
@@ -18,6 +19,9 @@ public sealed partial class ConversationTranscriptPage
 
     [Inject] private IConversationStore Store { get; set; } = default!;
 
+    // The dashboard's zone, so a time here matches the row it was opened from rather than the server's clock.
+    [Inject] private AnalyticsService Analytics { get; set; } = default!;
+
     protected override async Task OnParametersSetAsync()
     {
         conversation = await Store.GetConversationAsync(ConversationId, CancellationToken.None);
@@ -36,6 +40,8 @@ public sealed partial class ConversationTranscriptPage
         messages = list;
         loaded = true;
     }
+
+    private string Local(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Analytics.Zone).ToString("g", CultureInfo.CurrentCulture);
 
     private string Facts(StoredMessage answer)
     {
