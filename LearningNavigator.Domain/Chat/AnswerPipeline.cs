@@ -73,8 +73,10 @@ public sealed partial class AnswerPipeline(
         answerSpan?.SetTag("navigator.conversation_id", request.ConversationId);
         var question = request.Text.Trim();
         var language = QuestionLanguage(question, request.Language);
-        var conversation = await EnsureConversationAsync(request, question, cancellationToken);
-        var history = await store.GetMessagesAsync(conversation.Id, cancellationToken);
+        // Once a model slot is held the question is kept, even if the person stops at once: storing it takes
+        // milliseconds, and a question they saw sent must not vanish on reload. Stopping ends the answer instead.
+        var conversation = await EnsureConversationAsync(request, question, CancellationToken.None);
+        var history = await store.GetMessagesAsync(conversation.Id, CancellationToken.None);
 
         // Regenerate (or a retry) names a question already stored: it keeps its place, and the prompt's history
         // stops before it so the earlier answer does not steer the new one.
@@ -97,7 +99,7 @@ public sealed partial class AnswerPipeline(
         };
         if (asked is null)
         {
-            await store.SaveMessageAsync(userMessage, cancellationToken);
+            await store.SaveMessageAsync(userMessage, CancellationToken.None);
         }
 
         var assistantId = request.AssistantMessageId ?? NewId();

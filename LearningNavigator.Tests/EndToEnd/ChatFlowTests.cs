@@ -78,21 +78,25 @@ public sealed class ChatFlowTests(BrowserFixture browser)
     }
 
     [Fact]
-    public async Task Stop_ends_the_stream_and_keeps_the_partial_answer()
+    public async Task Stop_at_once_ends_the_stream_and_keeps_the_question_and_the_interrupted_answer()
     {
         var page = await browser.NewSignedInPageAsync("instructor@example.org");
-        await page.GetByTestId("chat-input").FillAsync("What should I do for self-care after supporting someone in crisis?");
+        const string Question = "What should I do for self-care after supporting someone in crisis?";
+        await page.GetByTestId("chat-input").FillAsync(Question);
         await page.GetByTestId("chat-send").ClickAsync();
 
+        // Straight after sending, possibly before any word: the partial text itself is covered by ChatStopTests.
         await page.GetByTestId("chat-stop").ClickAsync();
 
         var answer = page.GetByTestId("message-assistant").Last;
         await Assertions.Expect(answer).ToHaveAttributeAsync("data-streaming", "false");
         await Assertions.Expect(answer.GetByTestId("answer-interrupted")).ToBeVisibleAsync();
-        var messageId = await StoredAnswerIdAsync(page);
-        var stored = await browser.App.Services.GetRequiredService<IConversationStore>().GetMessageAsync(messageId, CancellationToken.None);
-        Assert.True(stored!.Interrupted);
-        Assert.False(string.IsNullOrWhiteSpace(stored.Text));
+        var store = browser.App.Services.GetRequiredService<IConversationStore>();
+        var stored = await store.GetMessageAsync(await StoredAnswerIdAsync(page), CancellationToken.None);
+        Assert.NotNull(stored);
+        Assert.True(stored.Interrupted);
+        var conversation = await store.GetMessagesAsync(stored.ConversationId, CancellationToken.None);
+        Assert.Contains(conversation, m => m.Author == MessageAuthor.User && m.Text == Question);
         await page.Context.CloseAsync();
     }
 
