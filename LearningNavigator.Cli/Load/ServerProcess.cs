@@ -18,6 +18,7 @@ public sealed class ServerProcess : IAsyncDisposable
     private readonly TextWriter log;
     private readonly TaskCompletionSource<Uri> listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly EventHandler killOnExit;
+    private readonly List<PosixSignalRegistration> signals = [];
     private bool forwarding;
 
     private ServerProcess(Process process, TextWriter log)
@@ -70,6 +71,7 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             server.Process.Start();
             AppDomain.CurrentDomain.ProcessExit += server.killOnExit;
+            server.KillOnSignals();
             server.Process.BeginOutputReadLine();
             server.Process.BeginErrorReadLine();
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -88,7 +90,6 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>Asks the app to stop (SIGTERM: queued writes are flushed), then kills what is left of its tree.</summary>
     public async ValueTask DisposeAsync()
     {
-        AppDomain.CurrentDomain.ProcessExit -= killOnExit;
         try
         {
             if (!Process.HasExited)
@@ -116,6 +117,13 @@ public sealed class ServerProcess : IAsyncDisposable
         }
         finally
         {
+            // Only now: on Ctrl+C the command line gives the tool a moment to stop, and may exit while this waits.
+            AppDomain.CurrentDomain.ProcessExit -= killOnExit;
+            foreach (var signal in signals)
+            {
+                signal.Dispose();
+            }
+
             Process.Dispose();
         }
     }
@@ -152,6 +160,25 @@ public sealed class ServerProcess : IAsyncDisposable
         Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path
         : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host
         : "dotnet";
+
+    /// <summary>
+    /// Ctrl+C or a stop signal may end this tool before its clean-up runs (no ProcessExit on a signal), so the
+    /// server goes first; the signal then takes its usual course.
+    /// </summary>
+    private void KillOnSignals()
+    {
+        foreach (var signal in new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGQUIT, PosixSignal.SIGHUP })
+        {
+            try
+            {
+                signals.Add(PosixSignalRegistration.Create(signal, _ => Kill()));
+            }
+            catch (PlatformNotSupportedException)
+            {
+                // Not a signal this system raises.
+            }
+        }
+    }
 
     private void Kill()
     {
