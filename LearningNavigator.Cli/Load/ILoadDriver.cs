@@ -5,11 +5,10 @@ namespace LearningNavigator.Cli.Load;
 /// N users, each asks questions back to back, and the driver reports when each token arrived.
 /// </summary>
 /// <remarks>
-/// Drivers: <see cref="DomainLoadDriver"/> (the answer pipeline in-process, no transport) and
-/// <see cref="CircuitLoadDriver"/> (real Blazor Server circuits over SignalR). An HTTP API driver (server-sent
-/// events from <c>POST /api/v1/conversations/{id}/messages</c>) plugs in here: implement this interface, sign in
-/// with an API key in <see cref="ConnectAsync"/>, read the SSE text deltas in <see cref="ILoadUser.AskAsync"/>,
-/// and add it to <see cref="LoadCommand"/>'s driver switch.
+/// Drivers: <see cref="DomainLoadDriver"/> (the answer pipeline in-process, no transport),
+/// <see cref="CircuitLoadDriver"/> (real Blazor Server circuits over SignalR) and <see cref="ApiLoadDriver"/>
+/// (server-sent events from <c>POST /api/v1/conversations/{id}/messages</c> with API keys); a new one is added
+/// to <see cref="LoadRunner"/>'s driver choice.
 /// </remarks>
 public interface ILoadDriver
 {

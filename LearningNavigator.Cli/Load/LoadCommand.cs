@@ -8,7 +8,8 @@ namespace LearningNavigator.Cli.Load;
 
 /// <summary>
 /// `load`: N simulated users, each holding a conversation and asking back to back, against the real web app
-/// started in-process on a loopback port (or an app already running on loopback, with --url). Bounded: at most
+/// started as a process of its own on a loopback port (in-process with --in-process, and always for the domain
+/// driver; or an app already running on loopback, with --url). Bounded: at most
 /// <see cref="MaxUsers"/> users and <see cref="MaxDuration"/> per step.
 /// </summary>
 public static class LoadCommand
@@ -31,10 +32,11 @@ public static class LoadCommand
         var dataFolder = new Option<string?>("--data") { Description = "Keep the started app's data (index, databases) in this folder and reuse it next time, instead of a temp folder." };
         var ramp = new Option<string>("--ramp") { Description = "Users join evenly over this time before each step is measured; what they ask meanwhile is not counted (0s: all at once).", DefaultValueFactory = _ => "5s" };
         var serverPid = new Option<int?>("--server-pid") { Description = "With --url: the server's process id, so CPU and memory are the server's and not this tool's." };
+        var inProcess = new Option<bool>("--in-process") { Description = "Host the app inside this tool (its GC settings, CPU and memory mixed with the clients') instead of starting LearningNavigator.Web.dll as a process of its own." };
 
         var command = new Command("load", "Simulate N concurrent users and print answers/s, time to first token, inter-token gaps, CPU and memory.")
         {
-            users, duration, ramp, driver, model, tokenDelay, url, email, password, serverPid, dataFolder,
+            users, duration, ramp, driver, model, tokenDelay, url, email, password, serverPid, dataFolder, inProcess,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -74,49 +76,17 @@ public static class LoadCommand
             }
             else
             {
-                var keep = parse.GetValue(dataFolder);
-                var data = keep is null ? Directory.CreateTempSubdirectory("ln-load-") : Directory.CreateDirectory(keep);
-                try
+                var plan = new LoadPlan
                 {
-                    using var host = new LoadHost(data.FullName, all);
-                    var clock = Stopwatch.StartNew();
-                    var baseAddress = host.Start();
-                    Console.WriteLine($"  app started on {baseAddress} in {clock.Elapsed.TotalSeconds:F1} s (library indexed)");
-                    if (driverName is "circuit" or "api")
-                    {
-                        await host.CreateAccountsAsync(counts.Max(), cancellationToken);
-                    }
-
-                    // The first questions load the embedding model and JIT the pipeline; that is start-up, not load.
-                    var warmUp = new DomainLoadDriver(host.Services);
-                    await using (var user = await warmUp.ConnectAsync(0, cancellationToken))
-                    {
-                        foreach (var question in LoadStep.Questions)
-                        {
-                            await user.AskAsync(question, new AnswerTiming(), cancellationToken);
-                        }
-                    }
-
-                    using var api = new ApiLoadDriver(baseAddress, host.CreateApiKeyAsync);
-                    ILoadDriver chosen = driverName switch
-                    {
-                        "circuit" => new CircuitLoadDriver(baseAddress, i => $"load-{i}@example.org", LoadHost.Password),
-                        "api" => api,
-                        _ => new DomainLoadDriver(host.Services),
-                    };
-                    foreach (var count in counts)
-                    {
-                        results.Add(await LoadStep.RunAsync(chosen, count, stepLength, rampLength, Process.GetCurrentProcess(), Console.Out, cancellationToken));
-                        Console.WriteLine(results[^1].Row);
-                    }
-                }
-                finally
-                {
-                    if (keep is null)
-                    {
-                        TryDelete(data);
-                    }
-                }
+                    Driver = driverName,
+                    Counts = counts,
+                    StepLength = stepLength,
+                    Ramp = rampLength,
+                    Settings = all,
+                    DataFolder = parse.GetValue(dataFolder),
+                    InProcess = parse.GetValue(inProcess),
+                };
+                results.AddRange((await LoadRunner.RunAsync(plan, Console.Out, cancellationToken)).Results);
             }
 
             Console.WriteLine();
@@ -183,16 +153,4 @@ public static class LoadCommand
     private static bool IsLoopback(Uri uri) =>
         uri.Scheme is "http" or "https"
         && (uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address)));
-
-    private static void TryDelete(DirectoryInfo directory)
-    {
-        try
-        {
-            directory.Delete(recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still held open; the temp folder is cleaned by the system later.
-        }
-    }
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Claims;
 using LearningNavigator.Conversations;
+using LearningNavigator.Web;
 using LearningNavigator.Web.Api.Keys;
 using LearningNavigator.Web.Auth;
 using LearningNavigator.Web.Components;
@@ -13,7 +14,6 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace LearningNavigator.Cli.Load;
 
@@ -98,29 +98,44 @@ public sealed class LoadHost : WebApplicationFactory<App>
         return apiKeys.GetOrAdd(index, created.Secret);
     }
 
+    /// <summary>
+    /// What the app under load needs on top of its own settings, in-process or as a <see cref="ServerProcess"/>:
+    /// its data in <paramref name="dataDirectory"/>, and the limits made for people lifted.
+    /// </summary>
+    public static Dictionary<string, string?> SettingsFor(string dataDirectory) => new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Accounts:DatabasePath"] = Path.Combine(dataDirectory, "accounts.db"),
+        ["Storage:Sqlite:DatabasePath"] = Path.Combine(dataDirectory, "navigator.db"),
+        ["Retrieval:Local:IndexPath"] = Path.Combine(dataDirectory, "index"),
+        ["Library:StoragePath"] = Path.Combine(dataDirectory, "library"),
+        ["DataProtection:KeysPath"] = Path.Combine(dataDirectory, "keys"),
+        // Plain HTTP on loopback; every simulated user asks back to back, so the per-user and per-address
+        // limits (made for people) would turn the load away. The model-slot cap is set by the command.
+        ["Security:SecureCookies"] = "false",
+        ["RateLimiting:Questions:PermitLimit"] = "100000",
+        ["RateLimiting:PerIp:PermitLimit"] = "1000000",
+        ["Auth:RequireAdminMfa"] = "false",
+        // Each question is new work: a cached answer would replay in one piece and hide the streaming cost.
+        ["Chat:ResponseCache:Enabled"] = "false",
+    };
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Load");
         // Outside Development the app expects published assets; here it runs from the build output.
         builder.UseStaticWebAssets();
-        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-        builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Accounts:DatabasePath"] = Path.Combine(dataDirectory, "accounts.db"),
-            ["Storage:Sqlite:DatabasePath"] = Path.Combine(dataDirectory, "navigator.db"),
-            ["Retrieval:Local:IndexPath"] = Path.Combine(dataDirectory, "index"),
-            ["Library:StoragePath"] = Path.Combine(dataDirectory, "library"),
-            ["DataProtection:KeysPath"] = Path.Combine(dataDirectory, "keys"),
-            // Plain HTTP on loopback; every simulated user asks back to back, so the per-user and per-address
-            // limits (made for people) would turn the load away. The model-slot cap is set by the command.
-            ["Security:SecureCookies"] = "false",
-            ["RateLimiting:Questions:PermitLimit"] = "100000",
-            ["RateLimiting:PerIp:PermitLimit"] = "1000000",
-            ["Auth:RequireAdminMfa"] = "false",
-            // Each question is new work: a cached answer would replay in one piece and hide the streaming cost.
-            ["Chat:ResponseCache:Enabled"] = "false",
-        }));
+        // appsettings.json asks for Information by default, which would fill the tool's console.
+        builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" }));
+        builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(SettingsFor(dataDirectory)));
         builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));
+        // The banner tells a person where to open the app; this tool prints its own address.
+        builder.ConfigureServices(services =>
+        {
+            foreach (var banner in services.Where(d => !d.IsKeyedService && d.ImplementationType == typeof(StartupBanner)).ToList())
+            {
+                services.Remove(banner);
+            }
+        });
     }
 
     protected override void Dispose(bool disposing)

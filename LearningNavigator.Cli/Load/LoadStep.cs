@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 
 namespace LearningNavigator.Cli.Load;
 
@@ -57,11 +58,18 @@ public static class LoadStep
             }, hardStop.Token)).ToList();
             await Task.Delay(ramp, hardStop.Token);
             var measured = Stopwatch.StartNew();
-            var sampler = new ResourceSampler(server);
+            await using var sampler = new ResourceSampler(server);
+            // The simulated users' own cost, shown beside the server's when the server is another process.
+            await using var client = server.Id == Environment.ProcessId ? null : new ResourceSampler(Process.GetCurrentProcess());
             await Task.WhenAll(loops);
             var elapsed = measured.Elapsed;
             await sampler.DisposeAsync();
-            return LoadResult.From(driver.Name, users, elapsed, [.. answers], sampler.CoresUsed, sampler.PeakWorkingSetMb);
+            if (client is not null)
+            {
+                await client.DisposeAsync();
+            }
+
+            return LoadResult.From(driver.Name, users, elapsed, [.. answers], sampler.CoresUsed, sampler.PeakWorkingSetMb, client?.CoresUsed);
         }
         finally
         {
@@ -88,9 +96,10 @@ public sealed record LoadResult(
     double TokensPerSecond,
     double CoresUsed,
     double PeakWorkingSetMb,
+    double? ClientCoresUsed,
     IReadOnlyList<string> Errors)
 {
-    public static LoadResult From(string driver, int users, TimeSpan elapsed, IReadOnlyList<AnswerTiming> answers, double cores, double memoryMb)
+    public static LoadResult From(string driver, int users, TimeSpan elapsed, IReadOnlyList<AnswerTiming> answers, double cores, double memoryMb, double? clientCores = null)
     {
         var done = answers.Where(a => a.Completed).ToList();
         var firstTokens = done.Where(a => a.FirstTokenMs is not null).Select(a => a.FirstTokenMs!.Value).Order().ToList();
@@ -101,15 +110,15 @@ public sealed record LoadResult(
             driver, users, seconds, done.Count, answers.Count - done.Count, done.Count / seconds,
             Percentile(firstTokens, 0.5), Percentile(firstTokens, 0.95),
             Percentile(gaps, 0.5), Percentile(gaps, 0.95), gaps.Count == 0 ? double.NaN : gaps[^1],
-            done.Sum(a => a.Tokens) / seconds, cores, memoryMb, errors);
+            done.Sum(a => a.Tokens) / seconds, cores, memoryMb, clientCores, errors);
     }
 
     public static string Header =>
-        "| driver | users | answers | failed | answers/s | TTFT p50 ms | TTFT p95 ms | gap p50 ms | gap p95 ms | gap max ms | tokens/s | CPU cores | peak WS MB |\n"
-        + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
+        "| driver | users | answers | failed | answers/s | TTFT p50 ms | TTFT p95 ms | gap p50 ms | gap p95 ms | gap max ms | tokens/s | CPU cores | peak WS MB | client CPU cores |\n"
+        + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
 
     public string Row =>
-        $"| {Driver} | {Users} | {Answers} | {Failed} | {AnswersPerSecond:F1} | {FirstTokenP50:F1} | {FirstTokenP95:F1} | {GapP50:F1} | {GapP95:F1} | {GapMax:F0} | {TokensPerSecond:F0} | {CoresUsed:F2} | {PeakWorkingSetMb:F0} |";
+        $"| {Driver} | {Users} | {Answers} | {Failed} | {AnswersPerSecond:F1} | {FirstTokenP50:F1} | {FirstTokenP95:F1} | {GapP50:F1} | {GapP95:F1} | {GapMax:F0} | {TokensPerSecond:F0} | {CoresUsed:F2} | {PeakWorkingSetMb:F0} | {(ClientCoresUsed is { } client ? client.ToString("F2", CultureInfo.InvariantCulture) : "same process")} |";
 
     private static double Percentile(List<double> sorted, double p) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];

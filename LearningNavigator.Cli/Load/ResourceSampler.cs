@@ -11,6 +11,7 @@ public sealed class ResourceSampler : IAsyncDisposable
     private readonly TimeSpan cpuAtStart;
     private readonly long started = Stopwatch.GetTimestamp();
     private long peakWorkingSet;
+    private bool disposed;
 
     public ResourceSampler(Process process)
     {
@@ -26,8 +27,15 @@ public sealed class ResourceSampler : IAsyncDisposable
 
     public double PeakWorkingSetMb => peakWorkingSet / 1024.0 / 1024.0;
 
+    /// <summary>Ends the sampling and fixes the figures; later calls keep them.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (disposed)
+        {
+            return;
+        }
+
+        disposed = true;
         await stop.CancelAsync();
         await loop;
         process.Refresh();
