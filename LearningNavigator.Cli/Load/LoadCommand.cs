@@ -30,20 +30,22 @@ public static class LoadCommand
         var email = new Option<string>("--email") { Description = "With --url: the account every simulated user signs in as.", DefaultValueFactory = _ => "instructor@example.org" };
         var password = new Option<string?>("--password") { Description = "With --url: that account's password." };
         var dataFolder = new Option<string?>("--data") { Description = "Keep the started app's data (index, databases) in this folder and reuse it next time, instead of a temp folder." };
+        var warmUp = new Option<string>("--warm-up") { Description = "Before the first step, the first step's users ask back to back for this long, unmeasured, so the server's JIT has settled (0s: one user asks each question once only).", DefaultValueFactory = _ => "30s" };
         var ramp = new Option<string>("--ramp") { Description = "Users join evenly over this time before each step is measured; what they ask meanwhile is not counted (0s: all at once).", DefaultValueFactory = _ => "5s" };
         var serverPid = new Option<int?>("--server-pid") { Description = "With --url: the server's process id, so CPU and memory are the server's and not this tool's." };
         var inProcess = new Option<bool>("--in-process") { Description = "Host the app inside this tool (its GC settings, CPU and memory mixed with the clients') instead of starting LearningNavigator.Web.dll as a process of its own." };
 
         var command = new Command("load", "Simulate N concurrent users and print answers/s, time to first token, inter-token gaps, CPU and memory.")
         {
-            users, duration, ramp, driver, model, tokenDelay, url, email, password, serverPid, dataFolder, inProcess,
+            users, duration, ramp, warmUp, driver, model, tokenDelay, url, email, password, serverPid, dataFolder, inProcess,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (!TryParseCounts(parse.GetValue(users)!, out var counts) || !TryParseDuration(parse.GetValue(duration)!, out var stepLength)
-                || !TryParseDuration(parse.GetValue(tokenDelay)!, out var delay) || !TryParseDuration(parse.GetValue(ramp)!, out var rampLength))
+                || !TryParseDuration(parse.GetValue(tokenDelay)!, out var delay) || !TryParseDuration(parse.GetValue(ramp)!, out var rampLength)
+                || !TryParseDuration(parse.GetValue(warmUp)!, out var warmUpLength))
             {
-                Console.Error.WriteLine($"--users takes counts 1-{MaxUsers} separated by commas; --duration, --ramp and --token-delay take 0s, 500ms, 30s or 2m (duration and ramp at most 5m).");
+                Console.Error.WriteLine($"--users takes counts 1-{MaxUsers} separated by commas; --duration, --ramp, --warm-up and --token-delay take 0s, 500ms, 30s or 2m (at most 5m).");
                 return 2;
             }
 
@@ -82,6 +84,7 @@ public static class LoadCommand
                     Counts = counts,
                     StepLength = stepLength,
                     Ramp = rampLength,
+                    WarmUp = warmUpLength,
                     Settings = all,
                     DataFolder = parse.GetValue(dataFolder),
                     InProcess = parse.GetValue(inProcess),

@@ -23,6 +23,8 @@ public static class LoadStep
         "Where do I order participant manuals?",
     ];
 
+    private static int rounds;
+
     public static async Task<LoadResult> RunAsync(ILoadDriver driver, int users, TimeSpan duration, TimeSpan ramp, Process server, TextWriter log, CancellationToken cancellationToken)
     {
         var connected = new ILoadUser[users];
@@ -32,6 +34,9 @@ public static class LoadStep
             connected[i] = await driver.ConnectAsync(i + 1, ct));
         log.WriteLine($"  {users} users connected through '{driver.Name}' in {connectClock.Elapsed.TotalSeconds:F1} s");
 
+        // Every question of every step is new text, as real questions are: none is answered from a memo of an
+        // earlier step (the query embedding keeps one per distinct text).
+        var round = Interlocked.Increment(ref rounds);
         var answers = new ConcurrentBag<AnswerTiming>();
         // Answers still streaming at the deadline may finish (they are part of the load), but not forever.
         using var hardStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -49,7 +54,7 @@ public static class LoadStep
                 {
                     var timing = new AnswerTiming();
                     var counted = clock.Elapsed >= ramp;
-                    await user.AskAsync($"{Questions[(i + n) % Questions.Count]} ({i}.{n})", timing, hardStop.Token);
+                    await user.AskAsync($"{Questions[(i + n) % Questions.Count]} ({round}.{i}.{n})", timing, hardStop.Token);
                     if (counted)
                     {
                         answers.Add(timing);
