@@ -192,6 +192,8 @@ public sealed partial class ChatPage : IDisposable
                         break;
                     case AnswerCompleted completed:
                         answer.Complete(completed.AssistantMessage);
+                        // In the same render as the finished answer: its follow-ups and actions appear with it.
+                        MarkLatest();
                         break;
                 }
             }
