@@ -73,13 +73,6 @@ public sealed partial class AnswerPipeline(
         answerSpan?.SetTag("navigator.conversation_id", request.ConversationId);
         var question = request.Text.Trim();
         var language = QuestionLanguage(question, request.Language);
-        // Retrieval needs only the question, and embedding it is the slowest step before the first word: it runs
-        // on another core while the question is stored, and its result is used only once the question is. A
-        // question the guardrails decline on purpose is not looked up at all.
-        var verdict = guardrails.Evaluate(question);
-        var retrieving = verdict.Refusal is not null
-            ? Task.FromResult<IReadOnlyList<RetrievedPassage>>([])
-            : Task.Run(() => RetrieveMeasuredAsync(question, request.Role, language, answerSpan?.Context ?? default, cancellationToken), cancellationToken);
         // Once a model slot is held the question is kept, even if the person stops at once: storing it takes
         // milliseconds, and a question they saw sent must not vanish on reload. Stopping ends the answer instead.
         var conversation = await EnsureConversationAsync(request, question, CancellationToken.None);
@@ -116,7 +109,8 @@ public sealed partial class AnswerPipeline(
         var answer = new StringBuilder();
         // From here on the question is acknowledged: however this run ends, an answer row is written.
         await using var pending = new PendingAnswer(store, assistantId, conversation.Id, language, request.Role, answer, time);
-        // Crisis resources are the first thing the person sees, before any answer text.
+        // Guardrails run before retrieval: crisis resources are the first thing the person sees.
+        var verdict = guardrails.Evaluate(question);
         if (verdict.Crisis)
         {
             Log.CrisisLanguage(logger, conversation.Id);
@@ -137,7 +131,14 @@ public sealed partial class AnswerPipeline(
             yield break;
         }
 
-        var passages = await retrieving;
+        IReadOnlyList<RetrievedPassage> passages;
+        using (var retrieveSpan = NavigatorTelemetry.ActivitySource.StartActivity(NavigatorTelemetry.RetrieveSpan, ActivityKind.Internal, answerSpan?.Context ?? default))
+        {
+            passages = await RetrieveAsync(question, request.Role, language, cancellationToken);
+            retrieveSpan?.SetTag("navigator.passages", passages.Count);
+            metrics.RetrievalFinished(Stopwatch.GetElapsedTime(started), passages.Count);
+        }
+
         yield return new PassagesRetrieved(passages);
         if (Guardrails.CrossLanguageNote(language, passages.Select(p => p.Language)) is { Length: > 0 } note)
         {
@@ -322,16 +323,6 @@ public sealed partial class AnswerPipeline(
         };
         await store.CreateConversationAsync(conversation, cancellationToken);
         return conversation;
-    }
-
-    private async Task<IReadOnlyList<RetrievedPassage>> RetrieveMeasuredAsync(string question, string role, string language, ActivityContext parent, CancellationToken cancellationToken)
-    {
-        var started = Stopwatch.GetTimestamp();
-        using var retrieveSpan = NavigatorTelemetry.ActivitySource.StartActivity(NavigatorTelemetry.RetrieveSpan, ActivityKind.Internal, parent);
-        var passages = await RetrieveAsync(question, role, language, cancellationToken);
-        retrieveSpan?.SetTag("navigator.passages", passages.Count);
-        metrics.RetrievalFinished(Stopwatch.GetElapsedTime(started), passages.Count);
-        return passages;
     }
 
     private async Task<IReadOnlyList<RetrievedPassage>> RetrieveAsync(string question, string role, string language, CancellationToken cancellationToken)
