@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -160,6 +161,11 @@ public sealed partial class BlazorCircuitClient : IAsyncDisposable
             new JsonObject { ["value"] = text },
             cancellationToken);
         timing.MarkSent();
+        if (Trace)
+        {
+            Console.Error.WriteLine($"[sent] {Stopwatch.GetTimestamp() / (Stopwatch.Frequency / 1000)}");
+        }
+
         await DispatchAsync(new JsonObject { ["eventHandlerId"] = submit, ["eventName"] = "submit", ["eventFieldInfo"] = null }, [], cancellationToken);
         try
         {
@@ -226,13 +232,14 @@ public sealed partial class BlazorCircuitClient : IAsyncDisposable
         {
             foreach (var d in batch.Diffs)
             {
-                Console.Error.WriteLine($"[batch] c{d.ComponentId} text={d.TextEdits} added=[{string.Join(",", d.AddedElements.Select(e => e.Name + ":" + e["data-testid"] + ":" + string.Join("/", e.Attributes.Where(a => a.EventHandlerId != 0).Select(a => a.Name + "=" + a.EventHandlerId))))}] changed=[{string.Join(",", d.ChangedAttributes.Select(a => a.Name + "=" + a.Value + "#" + a.EventHandlerId))}]");
+                Console.Error.WriteLine($"[batch] {Stopwatch.GetTimestamp() / (Stopwatch.Frequency / 1000)} c{d.ComponentId} text={d.TextEdits}/{d.AddedTextLength} added=[{string.Join(",", d.AddedElements.Select(e => e.Name + ":" + e["data-testid"] + ":" + string.Join("/", e.Attributes.Where(a => a.EventHandlerId != 0).Select(a => a.Name + "=" + a.EventHandlerId))))}] changed=[{string.Join(",", d.ChangedAttributes.Select(a => a.Name + "=" + a.Value + "#" + a.EventHandlerId))}]");
             }
         }
 
         lock (gate)
         {
             var question = current;
+            ComponentDiff? placeholder = null;
             foreach (var diff in batch.Diffs)
             {
                 foreach (var element in diff.AddedElements)
@@ -248,6 +255,8 @@ public sealed partial class BlazorCircuitClient : IAsyncDisposable
                             break;
                         case "message-assistant" when element["data-streaming"] == "true" && question is not null && knownAnswers.Add(diff.ComponentId):
                             question.AnswerComponent = diff.ComponentId;
+                            // The empty placeholder that appears on sending is not a first token.
+                            placeholder = diff;
                             break;
                         case "chat-notice" when question is not null:
                             question.Fail("the page showed a notice instead of an answer");
@@ -271,7 +280,7 @@ public sealed partial class BlazorCircuitClient : IAsyncDisposable
                     {
                         question.Complete();
                     }
-                    else if (diff.TextEdits > 0 || diff.AddedElements.Count > 0)
+                    else if (!ReferenceEquals(diff, placeholder) && (diff.TextEdits > 0 || diff.AddedTextLength > 0))
                     {
                         question.Timing.Token();
                     }

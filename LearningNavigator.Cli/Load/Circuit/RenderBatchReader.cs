@@ -93,6 +93,11 @@ public sealed class RenderBatchReader
                 case FrameKind.Attribute when current is not null:
                     current.Attributes.Add(ReadAttribute(i));
                     break;
+                case FrameKind.Text or FrameKind.Markup:
+                    // A text frame holds its string's index right after the frame type.
+                    diff.AddedTextLength += String(Int(Frame(i) + 4))?.Trim().Length ?? 0;
+                    current = null;
+                    break;
                 default:
                     current = null;
                     break;
@@ -144,6 +149,7 @@ public sealed class RenderBatchReader
         Attribute = 3,
         Component = 4,
         Region = 5,
+        Markup = 8,
     }
 
     private enum EditType
@@ -172,4 +178,7 @@ public sealed record ComponentDiff(int ComponentId)
 
     /// <summary>Texts and markup changed in place.</summary>
     public int TextEdits { get; set; }
+
+    /// <summary>Characters of visible text (whitespace aside) in the elements this diff added.</summary>
+    public int AddedTextLength { get; set; }
 }
