@@ -46,29 +46,35 @@ public sealed partial class SqliteConversationStore
         ON CONFLICT (year, role, language, user_id) DO UPDATE SET {string.Join(", ", WordColumns.Select(c => $"{c} = {c} | excluded.{c}"))};
         """;
 
-    // Kept as a literal so it can join the schema constant; the counter columns must match CounterColumns.
-    private const string UsageSchema =
+    // The counters of an hourly row and of a day's rollup: one list, so the two tables cannot drift apart.
+    private const string CounterColumnDefinitions =
         """
+        questions INTEGER NOT NULL DEFAULT 0, answers INTEGER NOT NULL DEFAULT 0,
+        low_confidence_answers INTEGER NOT NULL DEFAULT 0, thumbs_up INTEGER NOT NULL DEFAULT 0,
+        thumbs_down INTEGER NOT NULL DEFAULT 0, input_tokens INTEGER NOT NULL DEFAULT 0,
+        output_tokens INTEGER NOT NULL DEFAULT 0, latency_ms_total INTEGER NOT NULL DEFAULT 0,
+        latency_samples INTEGER NOT NULL DEFAULT 0, conversations INTEGER NOT NULL DEFAULT 0,
+        cache_read_tokens INTEGER NOT NULL DEFAULT 0, cache_write_tokens INTEGER NOT NULL DEFAULT 0,
+        cost_micro_usd INTEGER NOT NULL DEFAULT 0, crisis_events INTEGER NOT NULL DEFAULT 0,
+        medical_refusals INTEGER NOT NULL DEFAULT 0, out_of_scope_refusals INTEGER NOT NULL DEFAULT 0,
+        prompt_injections INTEGER NOT NULL DEFAULT 0,
+        l0 INTEGER NOT NULL DEFAULT 0, l1 INTEGER NOT NULL DEFAULT 0, l2 INTEGER NOT NULL DEFAULT 0,
+        l3 INTEGER NOT NULL DEFAULT 0, l4 INTEGER NOT NULL DEFAULT 0, l5 INTEGER NOT NULL DEFAULT 0,
+        l6 INTEGER NOT NULL DEFAULT 0, l7 INTEGER NOT NULL DEFAULT 0, l8 INTEGER NOT NULL DEFAULT 0,
+        l9 INTEGER NOT NULL DEFAULT 0, l10 INTEGER NOT NULL DEFAULT 0, l11 INTEGER NOT NULL DEFAULT 0,
+        t0 INTEGER NOT NULL DEFAULT 0, t1 INTEGER NOT NULL DEFAULT 0, t2 INTEGER NOT NULL DEFAULT 0,
+        t3 INTEGER NOT NULL DEFAULT 0, t4 INTEGER NOT NULL DEFAULT 0, t5 INTEGER NOT NULL DEFAULT 0,
+        t6 INTEGER NOT NULL DEFAULT 0, t7 INTEGER NOT NULL DEFAULT 0, t8 INTEGER NOT NULL DEFAULT 0,
+        t9 INTEGER NOT NULL DEFAULT 0, t10 INTEGER NOT NULL DEFAULT 0, t11 INTEGER NOT NULL DEFAULT 0
+        """;
+
+    // Kept constant so it can join the schema constant; the counter columns must match CounterColumns.
+    private const string UsageSchema =
+        $"""
 
         CREATE TABLE IF NOT EXISTS usage_hourly (
             day TEXT NOT NULL, hour INTEGER NOT NULL, role TEXT NOT NULL, language TEXT NOT NULL,
-            questions INTEGER NOT NULL DEFAULT 0, answers INTEGER NOT NULL DEFAULT 0,
-            low_confidence_answers INTEGER NOT NULL DEFAULT 0, thumbs_up INTEGER NOT NULL DEFAULT 0,
-            thumbs_down INTEGER NOT NULL DEFAULT 0, input_tokens INTEGER NOT NULL DEFAULT 0,
-            output_tokens INTEGER NOT NULL DEFAULT 0, latency_ms_total INTEGER NOT NULL DEFAULT 0,
-            latency_samples INTEGER NOT NULL DEFAULT 0, conversations INTEGER NOT NULL DEFAULT 0,
-            cache_read_tokens INTEGER NOT NULL DEFAULT 0, cache_write_tokens INTEGER NOT NULL DEFAULT 0,
-            cost_micro_usd INTEGER NOT NULL DEFAULT 0, crisis_events INTEGER NOT NULL DEFAULT 0,
-            medical_refusals INTEGER NOT NULL DEFAULT 0, out_of_scope_refusals INTEGER NOT NULL DEFAULT 0,
-            prompt_injections INTEGER NOT NULL DEFAULT 0,
-            l0 INTEGER NOT NULL DEFAULT 0, l1 INTEGER NOT NULL DEFAULT 0, l2 INTEGER NOT NULL DEFAULT 0,
-            l3 INTEGER NOT NULL DEFAULT 0, l4 INTEGER NOT NULL DEFAULT 0, l5 INTEGER NOT NULL DEFAULT 0,
-            l6 INTEGER NOT NULL DEFAULT 0, l7 INTEGER NOT NULL DEFAULT 0, l8 INTEGER NOT NULL DEFAULT 0,
-            l9 INTEGER NOT NULL DEFAULT 0, l10 INTEGER NOT NULL DEFAULT 0, l11 INTEGER NOT NULL DEFAULT 0,
-            t0 INTEGER NOT NULL DEFAULT 0, t1 INTEGER NOT NULL DEFAULT 0, t2 INTEGER NOT NULL DEFAULT 0,
-            t3 INTEGER NOT NULL DEFAULT 0, t4 INTEGER NOT NULL DEFAULT 0, t5 INTEGER NOT NULL DEFAULT 0,
-            t6 INTEGER NOT NULL DEFAULT 0, t7 INTEGER NOT NULL DEFAULT 0, t8 INTEGER NOT NULL DEFAULT 0,
-            t9 INTEGER NOT NULL DEFAULT 0, t10 INTEGER NOT NULL DEFAULT 0, t11 INTEGER NOT NULL DEFAULT 0,
+            {CounterColumnDefinitions},
             PRIMARY KEY (day, hour, role, language)
         );
 
@@ -85,23 +91,7 @@ public sealed partial class SqliteConversationStore
 
         CREATE TABLE IF NOT EXISTS usage_daily (
             day TEXT NOT NULL, role TEXT NOT NULL, language TEXT NOT NULL,
-            questions INTEGER NOT NULL DEFAULT 0, answers INTEGER NOT NULL DEFAULT 0,
-            low_confidence_answers INTEGER NOT NULL DEFAULT 0, thumbs_up INTEGER NOT NULL DEFAULT 0,
-            thumbs_down INTEGER NOT NULL DEFAULT 0, input_tokens INTEGER NOT NULL DEFAULT 0,
-            output_tokens INTEGER NOT NULL DEFAULT 0, latency_ms_total INTEGER NOT NULL DEFAULT 0,
-            latency_samples INTEGER NOT NULL DEFAULT 0, conversations INTEGER NOT NULL DEFAULT 0,
-            cache_read_tokens INTEGER NOT NULL DEFAULT 0, cache_write_tokens INTEGER NOT NULL DEFAULT 0,
-            cost_micro_usd INTEGER NOT NULL DEFAULT 0, crisis_events INTEGER NOT NULL DEFAULT 0,
-            medical_refusals INTEGER NOT NULL DEFAULT 0, out_of_scope_refusals INTEGER NOT NULL DEFAULT 0,
-            prompt_injections INTEGER NOT NULL DEFAULT 0,
-            l0 INTEGER NOT NULL DEFAULT 0, l1 INTEGER NOT NULL DEFAULT 0, l2 INTEGER NOT NULL DEFAULT 0,
-            l3 INTEGER NOT NULL DEFAULT 0, l4 INTEGER NOT NULL DEFAULT 0, l5 INTEGER NOT NULL DEFAULT 0,
-            l6 INTEGER NOT NULL DEFAULT 0, l7 INTEGER NOT NULL DEFAULT 0, l8 INTEGER NOT NULL DEFAULT 0,
-            l9 INTEGER NOT NULL DEFAULT 0, l10 INTEGER NOT NULL DEFAULT 0, l11 INTEGER NOT NULL DEFAULT 0,
-            t0 INTEGER NOT NULL DEFAULT 0, t1 INTEGER NOT NULL DEFAULT 0, t2 INTEGER NOT NULL DEFAULT 0,
-            t3 INTEGER NOT NULL DEFAULT 0, t4 INTEGER NOT NULL DEFAULT 0, t5 INTEGER NOT NULL DEFAULT 0,
-            t6 INTEGER NOT NULL DEFAULT 0, t7 INTEGER NOT NULL DEFAULT 0, t8 INTEGER NOT NULL DEFAULT 0,
-            t9 INTEGER NOT NULL DEFAULT 0, t10 INTEGER NOT NULL DEFAULT 0, t11 INTEGER NOT NULL DEFAULT 0,
+            {CounterColumnDefinitions},
             PRIMARY KEY (day, role, language)
         ) WITHOUT ROWID;
 

@@ -82,9 +82,12 @@ public sealed class ChatExperienceTests : DomainChatTestContext
         followUps[0].Click();
         page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=message-assistant][data-streaming=false]").Count), TimeSpan.FromSeconds(20));
         Assert.Equal(picked, page.FindAll("[data-testid=message-user]")[1].TextContent);
-        // Only the latest answer offers follow-ups and regenerate.
-        Assert.Single(page.FindAll("[data-testid=follow-ups]"));
-        Assert.Single(page.FindAll("[data-testid=regenerate]"));
+        // Only the latest answer offers follow-ups and regenerate. They follow the answer's own render, so wait.
+        page.WaitForAssertion(() =>
+        {
+            Assert.Single(page.FindAll("[data-testid=follow-ups]"));
+            Assert.Single(page.FindAll("[data-testid=regenerate]"));
+        });
     }
 
     [Fact]

@@ -192,7 +192,7 @@ public sealed partial class ChatPage : IDisposable
                         break;
                     case AnswerCompleted completed:
                         answer.Complete(completed.AssistantMessage);
-                        // In the same render as the finished answer: its follow-ups and actions appear with it.
+                        // Straight after the finished answer, not after the sidebar's refresh below.
                         MarkLatest();
                         break;
                 }
