@@ -42,6 +42,24 @@ public sealed class AnswerTiming
         Tokens += count;
     }
 
+    /// <summary>The server's retrieval time for this answer (query embedding and search on the embedded default).</summary>
+    public double? RetrievalMs { get; private set; }
+
+    /// <summary>The model's own time to its first token, as the server measured it.</summary>
+    public double? ModelFirstTokenMs { get; private set; }
+
+    /// <summary>
+    /// What the app added before the first token as this client saw it: everything but the knowledge base and the
+    /// model (transport, queueing, sign-in checks, limits, storage, guardrails, prompt, rendering).
+    /// </summary>
+    public double? AppAddedMs => FirstTokenMs - RetrievalMs - ModelFirstTokenMs;
+
+    public void ServerMeasured(double retrievalMs, double? modelFirstTokenMs)
+    {
+        RetrievalMs = retrievalMs;
+        ModelFirstTokenMs = modelFirstTokenMs;
+    }
+
     public void Complete()
     {
         TotalMs = Stopwatch.GetElapsedTime(Sent).TotalMilliseconds;

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.ServerSentEvents;
@@ -60,6 +61,13 @@ public sealed class ApiLoadDriver(Uri baseAddress, Func<int, CancellationToken, 
                     {
                         case "delta" or "crisis":
                             timing.Token();
+                            break;
+                        case "usage":
+                            if (JsonNode.Parse(item.Data)?["timings"] is { } server)
+                            {
+                                timing.ServerMeasured(server["retrievalMs"]!.GetValue<double>(), server["modelFirstTokenMs"]?.GetValue<double>());
+                            }
+
                             break;
                         case "error":
                             timing.Fail(item.Data);

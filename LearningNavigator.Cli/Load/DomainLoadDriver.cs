@@ -29,6 +29,10 @@ public sealed class DomainLoadDriver(IServiceProvider services) : ILoadDriver
                     {
                         timing.Token();
                     }
+                    else if (update is AnswerCompleted { Timings: { } server })
+                    {
+                        timing.ServerMeasured(server.RetrievalMs, server.ModelFirstTokenMs);
+                    }
                 }
 
                 timing.Complete();

@@ -99,6 +99,9 @@ public sealed record LoadResult(
     double GapP95,
     double GapMax,
     double TokensPerSecond,
+    double RetrievalP95,
+    double AppAddedP50,
+    double AppAddedP95,
     double CoresUsed,
     double PeakWorkingSetMb,
     double? ClientCoresUsed,
@@ -109,21 +112,24 @@ public sealed record LoadResult(
         var done = answers.Where(a => a.Completed).ToList();
         var firstTokens = done.Where(a => a.FirstTokenMs is not null).Select(a => a.FirstTokenMs!.Value).Order().ToList();
         var gaps = done.SelectMany(a => a.GapsMs).Order().ToList();
+        var retrievals = done.Where(a => a.RetrievalMs is not null).Select(a => a.RetrievalMs!.Value).Order().ToList();
+        var appAdded = done.Where(a => a.AppAddedMs is not null).Select(a => a.AppAddedMs!.Value).Order().ToList();
         var errors = answers.Where(a => a.Error is not null).GroupBy(a => a.Error!).Select(g => $"{g.Key} x{g.Count()}").ToList();
         var seconds = elapsed.TotalSeconds;
         return new LoadResult(
             driver, users, seconds, done.Count, answers.Count - done.Count, done.Count / seconds,
             Percentile(firstTokens, 0.5), Percentile(firstTokens, 0.95),
             Percentile(gaps, 0.5), Percentile(gaps, 0.95), gaps.Count == 0 ? double.NaN : gaps[^1],
-            done.Sum(a => a.Tokens) / seconds, cores, memoryMb, clientCores, errors);
+            done.Sum(a => a.Tokens) / seconds,
+            Percentile(retrievals, 0.95), Percentile(appAdded, 0.5), Percentile(appAdded, 0.95), cores, memoryMb, clientCores, errors);
     }
 
     public static string Header =>
-        "| driver | users | answers | failed | answers/s | TTFT p50 ms | TTFT p95 ms | gap p50 ms | gap p95 ms | gap max ms | tokens/s | CPU cores | peak WS MB | client CPU cores |\n"
-        + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
+        "| driver | users | answers | failed | answers/s | TTFT p50 ms | TTFT p95 ms | retrieval p95 ms | app-added p50 ms | app-added p95 ms | gap p50 ms | gap p95 ms | gap max ms | tokens/s | CPU cores | peak WS MB | client CPU cores |\n"
+        + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
 
     public string Row =>
-        $"| {Driver} | {Users} | {Answers} | {Failed} | {AnswersPerSecond:F1} | {FirstTokenP50:F1} | {FirstTokenP95:F1} | {GapP50:F1} | {GapP95:F1} | {GapMax:F0} | {TokensPerSecond:F0} | {CoresUsed:F2} | {PeakWorkingSetMb:F0} | {(ClientCoresUsed is { } client ? client.ToString("F2", CultureInfo.InvariantCulture) : "same process")} |";
+        $"| {Driver} | {Users} | {Answers} | {Failed} | {AnswersPerSecond:F1} | {FirstTokenP50:F1} | {FirstTokenP95:F1} | {RetrievalP95:F1} | {AppAddedP50:F1} | {AppAddedP95:F1} | {GapP50:F1} | {GapP95:F1} | {GapMax:F0} | {TokensPerSecond:F0} | {CoresUsed:F2} | {PeakWorkingSetMb:F0} | {(ClientCoresUsed is { } client ? client.ToString("F2", CultureInfo.InvariantCulture) : "same process")} |";
 
     private static double Percentile(List<double> sorted, double p) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];

@@ -36,4 +36,28 @@ public sealed record AnswerCompleted(StoredMessage AssistantMessage) : AnswerEve
     /// question is not low-confidence: it was refused on purpose, with somewhere else to go.
     /// </summary>
     public AnswerConfidence Confidence { get; init; } = AnswerConfidence.None;
+
+    /// <summary>Where the time before the first word went; none for a declined question.</summary>
+    public AnswerTimings? Timings { get; init; }
+}
+
+/// <summary>
+/// Where an answer's time before its first word went, each part measured once, in milliseconds. What the app itself
+/// added is the whole minus the two parts it waits on: the knowledge base and the model.
+/// </summary>
+/// <param name="AcceptedMs">From the call to the question being stored (limits, conversation, history, write).</param>
+/// <param name="RetrievalMs">The knowledge base's search (on the embedded default, the query embedding and the index).</param>
+/// <param name="ModelFirstTokenMs">From asking the model to its first text: the model's own time to first token.</param>
+/// <param name="FirstTokenMs">From the call to the first answer text leaving the pipeline.</param>
+public sealed record AnswerTimings(double AcceptedMs, double RetrievalMs, double? ModelFirstTokenMs, double? FirstTokenMs)
+{
+    /// <summary>Time before the first word that was neither retrieval nor the model, within the pipeline.</summary>
+    public double? AppAddedMs =>
+        FirstTokenMs is { } first && ModelFirstTokenMs is { } model ? Math.Round(first - RetrievalMs - model, 1) : null;
+
+    public static AnswerTimings Of(TimeSpan accepted, TimeSpan retrieval, TimeSpan? modelFirstToken, TimeSpan? firstToken) =>
+        new(Ms(accepted), Ms(retrieval), modelFirstToken is { } model ? Ms(model) : null, firstToken is { } first ? Ms(first) : null);
+
+    // A tenth of a millisecond is finer than any of these varies between two answers.
+    private static double Ms(TimeSpan span) => Math.Round(span.TotalMilliseconds, 1);
 }

@@ -52,6 +52,7 @@ public sealed partial class AnswerPipeline(
         }
 
         Log.Asked(logger, request.ConversationId, request.Role, request.Text);
+        var called = Stopwatch.GetTimestamp();
 
         // Before anything is stored; the lease holds a model slot until the answer has streamed.
         IDisposable rateLease;
@@ -132,9 +133,12 @@ public sealed partial class AnswerPipeline(
         }
 
         IReadOnlyList<RetrievedPassage> passages;
+        TimeSpan retrievalTime;
         using (var retrieveSpan = NavigatorTelemetry.ActivitySource.StartActivity(NavigatorTelemetry.RetrieveSpan, ActivityKind.Internal, answerSpan?.Context ?? default))
         {
+            var retrieving = Stopwatch.GetTimestamp();
             passages = await RetrieveAsync(question, request.Role, language, cancellationToken);
+            retrievalTime = Stopwatch.GetElapsedTime(retrieving);
             retrieveSpan?.SetTag("navigator.passages", passages.Count);
             metrics.RetrievalFinished(Stopwatch.GetElapsedTime(started), passages.Count);
         }
@@ -169,6 +173,7 @@ public sealed partial class AnswerPipeline(
 
         // The iterator resumes in its caller's context after every yield, so the parent is named explicitly.
         using var generateSpan = NavigatorTelemetry.ActivitySource.StartActivity(NavigatorTelemetry.GenerateSpan, ActivityKind.Internal, answerSpan?.Context ?? default);
+        var generating = Stopwatch.GetTimestamp();
         var updates = cached is null ? chatClient.GetStreamingResponseAsync(messages, chatOptions, cancellationToken) : Replay(cached);
         await using (var stream = updates.GetAsyncEnumerator(cancellationToken))
         {
@@ -279,7 +284,15 @@ public sealed partial class AnswerPipeline(
             await responseCache.SetAsync(cacheKey, new CachedAnswer(answerText[generatedFrom..], model), CancellationToken.None);
         }
 
-        yield return new AnswerCompleted(assistantMessage) { Confidence = confidence };
+        yield return new AnswerCompleted(assistantMessage)
+        {
+            Confidence = confidence,
+            Timings = AnswerTimings.Of(
+                Stopwatch.GetElapsedTime(called, started),
+                retrievalTime,
+                firstTokenAt is { } modelFirst ? Stopwatch.GetElapsedTime(generating, modelFirst) : null,
+                firstTokenAt is { } firstText ? Stopwatch.GetElapsedTime(called, firstText) : null),
+        };
     }
 
     private async Task<StoredMessage> SaveDeclinedAsync(string id, string conversationId, string text, string language, string role, Conversations.SafetyFlags safety, long started)

@@ -36,6 +36,7 @@ public static class AnswerStream
         {
             var crisisPending = crisis;
             StoredMessage? answer = null;
+            AnswerTimings? timings = null;
             AnswerGenerationException? failure = null;
             while (true)
             {
@@ -63,6 +64,7 @@ public static class AnswerStream
                         break;
                     case AnswerCompleted completed:
                         answer = completed.AssistantMessage;
+                        timings = completed.Timings;
                         break;
                 }
             }
@@ -76,7 +78,7 @@ public static class AnswerStream
             yield return Item(Citations, new CitationsEvent([.. answer.Citations.Select(CitationDto.From)]));
             yield return Item(Usage, new UsageEvent(
                 answer.Model, answer.InputTokens, answer.OutputTokens, answer.CacheReadTokens, answer.CacheWriteTokens,
-                answer.EstimatedCostUsd, answer.LatencyMs, answer.TimeToFirstTokenMs));
+                answer.EstimatedCostUsd, answer.LatencyMs, answer.TimeToFirstTokenMs, timings));
             var asked = (await store.GetMessagesAsync(accepted.Conversation.Id, cancellationToken))
                 .Where(m => m.Author == MessageAuthor.User).Select(m => m.Text);
             yield return Item(FollowUps, new FollowUpsEvent(FollowUpSuggestions.For(

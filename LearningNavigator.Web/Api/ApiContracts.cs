@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using LearningNavigator.Chat;
 using LearningNavigator.Conversations;
 
 namespace LearningNavigator.Web.Api;
@@ -82,7 +83,8 @@ public sealed record UsageEvent(
     int? CacheWriteTokens,
     decimal? EstimatedCostUsd,
     int? LatencyMs,
-    int? TimeToFirstTokenMs);
+    int? TimeToFirstTokenMs,
+    AnswerTimings? Timings = null);
 
 public sealed record FollowUpsEvent(IReadOnlyList<string> Questions);
 

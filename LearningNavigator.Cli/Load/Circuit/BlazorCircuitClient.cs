@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
@@ -278,6 +279,11 @@ public sealed partial class BlazorCircuitClient : IAsyncDisposable
                 {
                     if (diff.ChangedAttributes.Any(a => a.Name == "data-streaming" && a.Value == "false"))
                     {
+                        if (Milliseconds(diff.ChangedAttributes, "data-retrieval-ms") is { } retrieval)
+                        {
+                            question.Timing.ServerMeasured(retrieval, Milliseconds(diff.ChangedAttributes, "data-model-first-token-ms"));
+                        }
+
                         question.Complete();
                     }
                     else if (!ReferenceEquals(diff, placeholder) && (diff.TextEdits > 0 || diff.AddedTextLength > 0))
@@ -293,6 +299,9 @@ public sealed partial class BlazorCircuitClient : IAsyncDisposable
             }
         }
     }
+
+    private static double? Milliseconds(List<AttributeFrame> attributes, string name) =>
+        attributes.FirstOrDefault(a => a.Name == name)?.Value is { } value ? double.Parse(value, CultureInfo.InvariantCulture) : null;
 
     private static void TakeHandler(List<AttributeFrame> attributes, string name, ref ulong handler)
     {

@@ -532,35 +532,39 @@ public sealed partial class SqliteConversationStore
     public async Task SaveBatchAsync(ConversationBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        await using var connection = await OpenWriterAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        foreach (var conversation in batch.Conversations)
-        {
-            await InsertConversationAsync(connection, conversation, transaction, cancellationToken);
-        }
+        await WriteAsync(
+            async connection =>
+            {
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                foreach (var conversation in batch.Conversations)
+                {
+                    await InsertConversationAsync(connection, conversation, transaction, cancellationToken);
+                }
 
-        var delta = new UsageDelta();
-        var owners = (await connection.QueryAsync<(string Id, string UserId)>(new CommandDefinition(
-                "SELECT id, user_id FROM conversations WHERE id IN (SELECT value FROM json_each(@ids));",
-                new { ids = System.Text.Json.JsonSerializer.Serialize(batch.Messages.Select(m => m.ConversationId).Distinct()) },
-                transaction,
-                cancellationToken: cancellationToken)))
-            .ToDictionary(o => o.Id, o => o.UserId, StringComparer.Ordinal);
-        var markers = new HashSet<ActiveUserKey>();
-        foreach (var message in batch.Messages)
-        {
-            await SaveMessageCoreAsync(connection, transaction, message, delta, cancellationToken, owners, markers);
-        }
+                var delta = new UsageDelta();
+                var owners = (await connection.QueryAsync<(string Id, string UserId)>(new CommandDefinition(
+                        "SELECT id, user_id FROM conversations WHERE id IN (SELECT value FROM json_each(@ids));",
+                        new { ids = System.Text.Json.JsonSerializer.Serialize(batch.Messages.Select(m => m.ConversationId).Distinct()) },
+                        transaction,
+                        cancellationToken: cancellationToken)))
+                    .ToDictionary(o => o.Id, o => o.UserId, StringComparer.Ordinal);
+                var markers = new HashSet<ActiveUserKey>();
+                foreach (var message in batch.Messages)
+                {
+                    await SaveMessageCoreAsync(connection, transaction, message, delta, cancellationToken, owners, markers);
+                }
 
-        await InsertMarkersAsync(connection, transaction, markers, cancellationToken);
+                await InsertMarkersAsync(connection, transaction, markers, cancellationToken);
 
-        foreach (var feedback in batch.Feedback)
-        {
-            await SaveFeedbackCoreAsync(connection, transaction, feedback, delta, cancellationToken);
-        }
+                foreach (var feedback in batch.Feedback)
+                {
+                    await SaveFeedbackCoreAsync(connection, transaction, feedback, delta, cancellationToken);
+                }
 
-        await ApplyUsageAsync(connection, transaction, delta, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+                await ApplyUsageAsync(connection, transaction, delta, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            },
+            cancellationToken);
     }
 
     private class RecountRow : MessageRow

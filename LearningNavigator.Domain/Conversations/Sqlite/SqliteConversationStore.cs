@@ -28,9 +28,7 @@ public sealed partial class SqliteConversationStore : IConversationStore, IUsage
 
     private readonly string connectionString;
     private readonly SemaphoreSlim initializeGate = new(1, 1);
-    // SQLite has one writer at a time. Without this, a second writer in this process would wait inside SQLite's
-    // busy handler, which sleeps on a thread-pool thread; queued here, it waits without holding a thread, in order.
-    private readonly SemaphoreSlim writeGate = new(1, 1);
+    private readonly SqliteWriteQueue writes = new("SQLite writer");
     private readonly string synchronousPragma;
     private volatile bool initialized;
 
@@ -141,19 +139,23 @@ public sealed partial class SqliteConversationStore : IConversationStore, IUsage
     public async Task UpsertUserAsync(UserProfile user, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
-        await using var connection = await OpenWriterAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO users (id, email, display_name, role, preferred_language)
-            VALUES (@Id, @Email, @DisplayName, @Role, @PreferredLanguage)
-            ON CONFLICT (id) DO UPDATE SET
-                email = excluded.email,
-                display_name = excluded.display_name,
-                role = excluded.role,
-                preferred_language = excluded.preferred_language;
-            """,
-            new { user.Id, user.Email, user.DisplayName, user.Role, user.PreferredLanguage },
-            cancellationToken: cancellationToken));
+        await WriteAsync(
+            async connection =>
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    """
+                    INSERT INTO users (id, email, display_name, role, preferred_language)
+                    VALUES (@Id, @Email, @DisplayName, @Role, @PreferredLanguage)
+                    ON CONFLICT (id) DO UPDATE SET
+                        email = excluded.email,
+                        display_name = excluded.display_name,
+                        role = excluded.role,
+                        preferred_language = excluded.preferred_language;
+                    """,
+                    new { user.Id, user.Email, user.DisplayName, user.Role, user.PreferredLanguage },
+                    cancellationToken: cancellationToken));
+            },
+            cancellationToken);
     }
 
     public async Task<UserProfile?> GetUserAsync(string userId, CancellationToken cancellationToken)
@@ -186,8 +188,12 @@ public sealed partial class SqliteConversationStore : IConversationStore, IUsage
     public async Task CreateConversationAsync(Conversation conversation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(conversation);
-        await using var connection = await OpenWriterAsync(cancellationToken);
-        await InsertConversationAsync(connection, conversation, transaction: null, cancellationToken);
+        await WriteAsync(
+            async connection =>
+            {
+                await InsertConversationAsync(connection, conversation, transaction: null, cancellationToken);
+            },
+            cancellationToken);
     }
 
     private static Task<int> InsertConversationAsync(SqliteConnection connection, Conversation conversation, DbTransaction? transaction, CancellationToken cancellationToken) =>
@@ -267,14 +273,18 @@ public sealed partial class SqliteConversationStore : IConversationStore, IUsage
     public async Task SaveMessageAsync(StoredMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        await using var connection = await OpenWriterAsync(cancellationToken);
-        // BEGIN IMMEDIATE (the provider's default): taking the write lock up front means the busy timeout
-        // applies, rather than a read lock failing to upgrade mid-transaction.
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var delta = new UsageDelta();
-        await SaveMessageCoreAsync(connection, transaction, message, delta, cancellationToken);
-        await ApplyUsageAsync(connection, transaction, delta, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await WriteAsync(
+            async connection =>
+            {
+                // BEGIN IMMEDIATE (the provider's default): taking the write lock up front means the busy timeout
+                // applies, rather than a read lock failing to upgrade mid-transaction.
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                var delta = new UsageDelta();
+                await SaveMessageCoreAsync(connection, transaction, message, delta, cancellationToken);
+                await ApplyUsageAsync(connection, transaction, delta, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            },
+            cancellationToken);
     }
 
     /// <summary>Writes the message and its conversation's counters; what it changes in the aggregates goes into <paramref name="delta"/>.</summary>
@@ -486,12 +496,16 @@ public sealed partial class SqliteConversationStore : IConversationStore, IUsage
     public async Task SaveFeedbackAsync(MessageFeedback feedback, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(feedback);
-        await using var connection = await OpenWriterAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var delta = new UsageDelta();
-        await SaveFeedbackCoreAsync(connection, transaction, feedback, delta, cancellationToken);
-        await ApplyUsageAsync(connection, transaction, delta, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await WriteAsync(
+            async connection =>
+            {
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                var delta = new UsageDelta();
+                await SaveFeedbackCoreAsync(connection, transaction, feedback, delta, cancellationToken);
+                await ApplyUsageAsync(connection, transaction, delta, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            },
+            cancellationToken);
     }
 
     private static async Task SaveFeedbackCoreAsync(SqliteConnection connection, DbTransaction transaction, MessageFeedback feedback, UsageDelta delta, CancellationToken cancellationToken)
@@ -595,23 +609,31 @@ public sealed partial class SqliteConversationStore : IConversationStore, IUsage
     public async Task<bool> RenameConversationAsync(string userId, string conversationId, string title, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(title);
-        await using var connection = await OpenWriterAsync(cancellationToken);
-        var changed = await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE conversations SET title = @title WHERE id = @conversationId AND user_id = @userId;",
-            new { title = title.Trim(), conversationId, userId },
-            cancellationToken: cancellationToken));
-        return changed == 1;
+        return await WriteAsync(
+            async connection =>
+            {
+                var changed = await connection.ExecuteAsync(new CommandDefinition(
+                    "UPDATE conversations SET title = @title WHERE id = @conversationId AND user_id = @userId;",
+                    new { title = title.Trim(), conversationId, userId },
+                    cancellationToken: cancellationToken));
+                return changed == 1;
+            },
+            cancellationToken);
     }
 
     /// <remarks>Messages and feedback go with the conversation through the foreign keys' ON DELETE CASCADE.</remarks>
     public async Task<bool> DeleteConversationAsync(string userId, string conversationId, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenWriterAsync(cancellationToken);
-        var deleted = await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM conversations WHERE id = @conversationId AND user_id = @userId;",
-            new { conversationId, userId },
-            cancellationToken: cancellationToken));
-        return deleted == 1;
+        return await WriteAsync(
+            async connection =>
+            {
+                var deleted = await connection.ExecuteAsync(new CommandDefinition(
+                    "DELETE FROM conversations WHERE id = @conversationId AND user_id = @userId;",
+                    new { conversationId, userId },
+                    cancellationToken: cancellationToken));
+                return deleted == 1;
+            },
+            cancellationToken);
     }
 
     /// <summary>Closes the pooled connections to the file, so it can be moved or deleted.</summary>
@@ -667,22 +689,35 @@ public sealed partial class SqliteConversationStore : IConversationStore, IUsage
         }
     }
 
-    /// <summary>A connection for a write: this process's writers take turns, the gate reopening when it is disposed.</summary>
-    private async Task<SqliteConnection> OpenWriterAsync(CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="write"/> on this store's writer thread (<see cref="SqliteWriteQueue"/>) with a connection of its own.</summary>
+    private async Task<T> WriteAsync<T>(Func<SqliteConnection, Task<T>> write, CancellationToken cancellationToken)
     {
-        await writeGate.WaitAsync(cancellationToken);
-        try
-        {
-            var connection = await OpenAsync(cancellationToken);
-            connection.Disposed += (_, _) => writeGate.Release();
-            return connection;
-        }
-        catch
-        {
-            writeGate.Release();
-            throw;
-        }
+        await InitializeAsync(cancellationToken);
+        return await writes.RunAsync(
+            () =>
+            {
+                using var connection = new SqliteConnection(connectionString);
+                connection.Open();
+                using (var pragmas = connection.CreateCommand())
+                {
+                    pragmas.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; {synchronousPragma}";
+                    pragmas.ExecuteNonQuery();
+                }
+
+                // The provider's async methods complete synchronously, so waiting here blocks nothing but this writer.
+                return write(connection).GetAwaiter().GetResult();
+            },
+            cancellationToken);
     }
+
+    private async Task WriteAsync(Func<SqliteConnection, Task> write, CancellationToken cancellationToken) =>
+        await WriteAsync(
+            async connection =>
+            {
+                await write(connection);
+                return true;
+            },
+            cancellationToken);
 
     private static async Task ExecuteAsync(DbConnection connection, string sql, CancellationToken cancellationToken)
     {

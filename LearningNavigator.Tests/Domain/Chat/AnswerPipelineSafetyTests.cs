@@ -60,6 +60,25 @@ public sealed class AnswerPipelineSafetyTests : IDisposable
     }
 
     [Fact]
+    public async Task The_time_before_the_first_word_is_split_into_storing_the_question_retrieval_the_model_and_the_rest()
+    {
+        retriever.Add(Passage("invoicing#0", "en", "Submit your invoice within 30 days of the course."));
+        retriever.Delay = TimeSpan.FromMilliseconds(80);
+
+        var events = await AskAsync("How do I submit an invoice for my course?");
+
+        var timings = Assert.IsType<AnswerCompleted>(events[^1]).Timings;
+        Assert.NotNull(timings);
+        Assert.InRange(timings.RetrievalMs, 80, double.MaxValue);
+        Assert.NotNull(timings.ModelFirstTokenMs);
+        Assert.NotNull(timings.FirstTokenMs);
+        // The parts follow one another, so together they never exceed the whole (each is rounded to 0.1 ms).
+        Assert.InRange(timings.AcceptedMs + timings.RetrievalMs + timings.ModelFirstTokenMs.Value, 0, timings.FirstTokenMs.Value + 0.2);
+        // What the app added excludes the slow knowledge base.
+        Assert.InRange(timings.AppAddedMs!.Value, -0.2, timings.FirstTokenMs.Value - 80);
+    }
+
+    [Fact]
     public async Task Spanish_crisis_language_gets_the_resources_in_spanish()
     {
         var events = await AskAsync("no aguanto más, estoy sin ganas de vivir", language: "es");
@@ -275,12 +294,20 @@ public sealed class AnswerPipelineSafetyTests : IDisposable
 
         public List<RetrievalRequest> Requests { get; } = [];
 
+        /// <summary>How long a search takes, as a slow knowledge base would.</summary>
+        public TimeSpan Delay { get; set; }
+
         public void Add(RetrievedPassage passage) => passages.Add(passage);
 
-        public Task<IReadOnlyList<RetrievedPassage>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken)
+        public async Task<IReadOnlyList<RetrievedPassage>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken)
         {
             Requests.Add(request);
-            return Task.FromResult<IReadOnlyList<RetrievedPassage>>([.. passages.Where(p => request.Language is null || p.Language == request.Language)]);
+            if (Delay > TimeSpan.Zero)
+            {
+                await Task.Delay(Delay, cancellationToken);
+            }
+
+            return [.. passages.Where(p => request.Language is null || p.Language == request.Language)];
         }
     }
 

@@ -82,6 +82,10 @@ public sealed class ApiTests(ApiAppFixture app) : IClassFixture<ApiAppFixture>
         var usage = ApiCaller.Data(events.Single(e => e.EventType == AnswerStream.Usage));
         Assert.Equal("extractive-v1", usage.GetProperty("model").GetString());
         Assert.True(usage.GetProperty("outputTokens").GetInt32() > 0);
+        // An integration can see where the time before the first word went.
+        var timings = usage.GetProperty("timings");
+        Assert.True(timings.GetProperty("firstTokenMs").GetDouble() >= timings.GetProperty("retrievalMs").GetDouble() + timings.GetProperty("modelFirstTokenMs").GetDouble() - 0.2);
+        Assert.True(timings.GetProperty("appAddedMs").GetDouble() >= -0.2);
         Assert.Equal(3, ApiCaller.Data(events.Single(e => e.EventType == AnswerStream.FollowUps)).GetProperty("questions").GetArrayLength());
 
         // The same conversation read back through the API, in pages of one message.

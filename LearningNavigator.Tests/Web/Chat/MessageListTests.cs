@@ -1,4 +1,6 @@
+using System.Globalization;
 using Bunit;
+using LearningNavigator.Chat;
 using LearningNavigator.Conversations;
 using LearningNavigator.Web.Components.Pages.Chat;
 
@@ -54,6 +56,31 @@ public sealed class MessageListTests : ComponentTestContext
         Assert.Equal("The ALGEE Action Plan · Steps", list.Find("[data-testid=citation]").GetAttribute("title"));
         Assert.Equal("Steps", list.Find("[data-testid=citation] .label").TextContent);
         Assert.Equal("false", list.Find("[data-testid=message-assistant]").GetAttribute("data-streaming"));
+    }
+
+    [Fact]
+    public void An_answer_finished_in_this_session_carries_its_timings_in_invariant_digits_whatever_the_page_culture()
+    {
+        var previous = CultureInfo.CurrentCulture;
+        CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("es-ES");
+        try
+        {
+            var answer = ChatMessageModel.Streaming("a1");
+            var list = Render<MessageList>(p => p.Add(x => x.Messages, new List<ChatMessageModel> { answer }));
+            Assert.False(list.Find("[data-testid=message-assistant]").HasAttribute("data-retrieval-ms"));
+
+            answer.Append("Invoices are due in 30 days [1].");
+            answer.Complete(
+                new StoredMessage { Id = "a1", ConversationId = "c1", Author = MessageAuthor.Assistant, Text = "Invoices are due in 30 days [1].", CreatedAt = DateTimeOffset.UtcNow },
+                new AnswerTimings(AcceptedMs: 1.5, RetrievalMs: 12.25, ModelFirstTokenMs: 3.5, FirstTokenMs: 20));
+
+            list.WaitForAssertion(() => Assert.Equal("12.3", list.Find("[data-testid=message-assistant]").GetAttribute("data-retrieval-ms")));
+            Assert.Equal("3.5", list.Find("[data-testid=message-assistant]").GetAttribute("data-model-first-token-ms"));
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = previous;
+        }
     }
 
     [Fact]

@@ -21,6 +21,9 @@ public sealed class ChatMessageModel
     public FeedbackRating? Rating { get; set; }
     public string? FeedbackComment { get; set; }
     public int Version { get; private set; }
+
+    /// <summary>Where the time before the first word went, for an answer finished in this session.</summary>
+    public AnswerTimings? Timings { get; private set; }
     /// <summary>The conversation's last answer: the one that offers regenerate and follow-up questions.</summary>
     public bool IsLatest { get; private set; }
     public IReadOnlyList<string> FollowUps { get; private set; } = [];
@@ -53,9 +56,10 @@ public sealed class ChatMessageModel
         Touch();
     }
 
-    public void Complete(StoredMessage stored)
+    public void Complete(StoredMessage stored, AnswerTimings? timings = null)
     {
         IsStreaming = false;
+        Timings = timings;
         Citations = stored.Citations;
         LowConfidence = stored.LowConfidence && stored.Author == MessageAuthor.Assistant;
         Interrupted = stored.Interrupted;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using LearningNavigator.Chat;
 using LearningNavigator.Conversations;
 using Microsoft.AspNetCore.Components;
@@ -103,4 +104,7 @@ public sealed partial class ChatMessageView : IDisposable
             subscribed.Changed -= OnModelChanged;
         }
     }
+
+    // Attribute values are read by monitoring scripts (and the load tool), so they do not follow the page's culture.
+    private static string? Milliseconds(double? value) => value?.ToString("0.0", CultureInfo.InvariantCulture);
 }

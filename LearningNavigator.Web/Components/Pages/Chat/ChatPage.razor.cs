@@ -191,7 +191,7 @@ public sealed partial class ChatPage : IDisposable
                         answer.Append(delta.Text);
                         break;
                     case AnswerCompleted completed:
-                        answer.Complete(completed.AssistantMessage);
+                        answer.Complete(completed.AssistantMessage, completed.Timings);
                         // Straight after the finished answer, not after the sidebar's refresh below.
                         MarkLatest();
                         break;
