@@ -224,7 +224,7 @@ public sealed partial class LuceneKnowledgeIndex : IKnowledgeIndex, IKnowledgeRe
         return Task.FromResult<IReadOnlyDictionary<string, string>>(hashes);
     }
 
-    public Task<IReadOnlyList<RetrievedPassage>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RetrievedPassage>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         cancellationToken.ThrowIfCancellationRequested();
@@ -232,13 +232,13 @@ public sealed partial class LuceneKnowledgeIndex : IKnowledgeIndex, IKnowledgeRe
         var topK = Math.Min(request.TopK, MaxTopK);
         if (topK <= 0 || string.IsNullOrWhiteSpace(request.Query))
         {
-            return Task.FromResult<IReadOnlyList<RetrievedPassage>>([]);
+            return [];
         }
 
         var terms = QueryTerms(request);
         if (terms.Count == 0)
         {
-            return Task.FromResult<IReadOnlyList<RetrievedPassage>>([]);
+            return [];
         }
 
         var filter = FilterFor(request);
@@ -247,7 +247,7 @@ public sealed partial class LuceneKnowledgeIndex : IKnowledgeIndex, IKnowledgeRe
         if (mode != RetrievalMode.Bm25)
         {
             EnsureVectors(cancellationToken);
-            queryVector = _embedder!.Embed([request.Query], cancellationToken)[0];
+            queryVector = await _embedder!.EmbedQueryAsync(request.Query, cancellationToken);
         }
 
         var passages = new List<RetrievedPassage>(topK);
@@ -282,7 +282,7 @@ public sealed partial class LuceneKnowledgeIndex : IKnowledgeIndex, IKnowledgeRe
             }
         });
 
-        return Task.FromResult<IReadOnlyList<RetrievedPassage>>(passages);
+        return passages;
     }
 
     /// <summary>How many chunks hold a stored vector now: for tests and diagnostics.</summary>
