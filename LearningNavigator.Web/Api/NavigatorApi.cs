@@ -87,7 +87,8 @@ public static class NavigatorApi
         - `crisis` `{"text"}`: crisis resources, only when the question contains crisis language; always first.
         - `delta` `{"text"}`: the next piece of the answer. The texts of `crisis` and all `delta`s, in order, are the stored answer.
         - `citations` `{"citations":[{"number","documentId","title","location","quote"}]}`: sources behind the [n] markers.
-        - `usage` `{"model","inputTokens","outputTokens","cacheReadTokens","cacheWriteTokens","estimatedCostUsd","latencyMs","timeToFirstTokenMs"}`.
+        - `usage` `{"model","inputTokens","outputTokens","cacheReadTokens","cacheWriteTokens","estimatedCostUsd","latencyMs","timeToFirstTokenMs","timings"}`;
+          `timings` `{"acceptedMs","retrievalMs","modelFirstTokenMs","firstTokenMs","appAddedMs"}` splits the wait for the first word.
         - `followups` `{"questions":[...]}`: up to three questions to ask next.
         - `error` `{"status","title","detail"}`: only when the model failed mid-answer; the partial answer is stored.
         - `done` `{"conversationId","userMessageId","messageId","interrupted","lowConfidence"}`: always last.
