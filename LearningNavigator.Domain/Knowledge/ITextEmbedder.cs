@@ -10,8 +10,4 @@ public interface ITextEmbedder
 
     /// <summary>One vector per text, in the order given; each has <see cref="Dimensions"/> values and unit length.</summary>
     float[][] Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken);
-
-    /// <summary>One question's vector, for a search; an embedder may batch concurrent questions or run them off the caller's thread.</summary>
-    Task<float[]> EmbedQueryAsync(string query, CancellationToken cancellationToken) =>
-        Task.FromResult(Embed([query], cancellationToken)[0]);
 }

