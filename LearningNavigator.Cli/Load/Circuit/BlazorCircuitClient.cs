@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Diagnostics;
 using System.Net;
@@ -32,6 +33,7 @@ public sealed partial class BlazorCircuitClient : IAsyncDisposable
     private ulong inputHandler;
     private ulong submitHandler;
     private long callIds;
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> handled = new(StringComparer.Ordinal);
     private int jsObjects;
     private long rendererInterop;
     private TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -109,6 +111,11 @@ public sealed partial class BlazorCircuitClient : IAsyncDisposable
             {
                 current?.Fail("the circuit rejected an event");
             }
+
+            if (handled.TryRemove(id, out var done))
+            {
+                done.TrySetResult();
+            }
         });
         hub.On<long>("JS.EndUpdateRootComponents", _ => { });
         hub.On<string>("JS.Error", error =>
@@ -152,6 +159,9 @@ public sealed partial class BlazorCircuitClient : IAsyncDisposable
             (input, submit, composer) = (inputHandler, submitHandler, composerId);
         }
 
+        // A person's typing reaches the server while they type, long before they press Enter: the clock starts once
+        // the server has handled the text, as it would in a browser, not while the text is still on its way.
+        var typed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await DispatchAsync(
             new JsonObject
             {
@@ -160,7 +170,9 @@ public sealed partial class BlazorCircuitClient : IAsyncDisposable
                 ["eventFieldInfo"] = new JsonObject { ["componentId"] = composer, ["fieldValue"] = text },
             },
             new JsonObject { ["value"] = text },
-            cancellationToken);
+            cancellationToken,
+            typed);
+        await typed.Task.WaitAsync(AnswerTimeout, cancellationToken);
         timing.MarkSent();
         if (Trace)
         {
@@ -195,7 +207,8 @@ public sealed partial class BlazorCircuitClient : IAsyncDisposable
         http.Dispose();
     }
 
-    private Task DispatchAsync(JsonObject descriptor, JsonObject eventArgs, CancellationToken cancellationToken)
+    /// <param name="handledBy">Completed when the circuit reports the event handled.</param>
+    private Task DispatchAsync(JsonObject descriptor, JsonObject eventArgs, CancellationToken cancellationToken, TaskCompletionSource? handledBy = null)
     {
         var args = new JsonArray(descriptor, eventArgs).ToJsonString();
         if (Trace)
@@ -204,6 +217,11 @@ public sealed partial class BlazorCircuitClient : IAsyncDisposable
         }
 
         var callId = Interlocked.Increment(ref callIds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (handledBy is not null)
+        {
+            handled[callId] = handledBy;
+        }
+
         // Events go to the renderer's interop object (an instance method, so no assembly name).
         return hub!.SendAsync("BeginInvokeDotNetFromJS", callId, null, "DispatchEventAsync", Interlocked.Read(ref rendererInterop), args, cancellationToken);
     }
