@@ -273,19 +273,25 @@ public sealed partial class SqliteConversationStore : IConversationStore, IUsage
     public async Task SaveMessageAsync(StoredMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        await WriteAsync(
+        await WriteWithUsageAsync(
+            (connection, transaction, delta) => SaveMessageCoreAsync(connection, transaction, message, delta, cancellationToken),
+            cancellationToken);
+    }
+
+    /// <summary>One transaction: the change, then what it adds to the usage aggregates.</summary>
+    private Task WriteWithUsageAsync(Func<SqliteConnection, DbTransaction, UsageDelta, Task> change, CancellationToken cancellationToken) =>
+        WriteAsync(
             async connection =>
             {
                 // BEGIN IMMEDIATE (the provider's default): taking the write lock up front means the busy timeout
                 // applies, rather than a read lock failing to upgrade mid-transaction.
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
                 var delta = new UsageDelta();
-                await SaveMessageCoreAsync(connection, transaction, message, delta, cancellationToken);
+                await change(connection, transaction, delta);
                 await ApplyUsageAsync(connection, transaction, delta, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
             },
             cancellationToken);
-    }
 
     /// <summary>Writes the message and its conversation's counters; what it changes in the aggregates goes into <paramref name="delta"/>.</summary>
     /// <param name="owners">Conversation owners already known to the caller (a batch); markers for them are left to the caller in <paramref name="markers"/>.</param>
@@ -496,15 +502,8 @@ public sealed partial class SqliteConversationStore : IConversationStore, IUsage
     public async Task SaveFeedbackAsync(MessageFeedback feedback, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(feedback);
-        await WriteAsync(
-            async connection =>
-            {
-                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                var delta = new UsageDelta();
-                await SaveFeedbackCoreAsync(connection, transaction, feedback, delta, cancellationToken);
-                await ApplyUsageAsync(connection, transaction, delta, cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-            },
+        await WriteWithUsageAsync(
+            (connection, transaction, delta) => SaveFeedbackCoreAsync(connection, transaction, feedback, delta, cancellationToken),
             cancellationToken);
     }
 

@@ -34,17 +34,8 @@ public sealed class SqliteWriteQueueTests
     public async Task A_failing_write_fails_only_its_caller_and_the_writes_queued_behind_it_still_run()
     {
         var queue = new SqliteWriteQueue("test writer");
-        using var firstIsRunning = new ManualResetEventSlim();
         using var releaseFirst = new ManualResetEventSlim();
-        var first = Task.Run(() => queue.RunAsync(
-            () =>
-            {
-                firstIsRunning.Set();
-                releaseFirst.Wait();
-                return "first";
-            },
-            CancellationToken.None));
-        firstIsRunning.Wait();
+        var first = StartBlockedWrite(queue, "first", releaseFirst);
 
         // Both queue behind the first, so they run on the writer thread.
         var failing = queue.RunAsync<string>(() => throw new InvalidOperationException("constraint failed"), CancellationToken.None);
@@ -61,17 +52,8 @@ public sealed class SqliteWriteQueueTests
     public async Task A_write_cancelled_while_it_waits_for_its_turn_never_runs()
     {
         var queue = new SqliteWriteQueue("test writer");
-        using var firstIsRunning = new ManualResetEventSlim();
         using var releaseFirst = new ManualResetEventSlim();
-        var first = Task.Run(() => queue.RunAsync(
-            () =>
-            {
-                firstIsRunning.Set();
-                releaseFirst.Wait();
-                return 1;
-            },
-            CancellationToken.None));
-        firstIsRunning.Wait();
+        var first = StartBlockedWrite(queue, 1, releaseFirst);
 
         using var cancel = new CancellationTokenSource();
         var ran = false;
@@ -101,5 +83,21 @@ public sealed class SqliteWriteQueueTests
         var writer = await queue.RunAsync(() => Environment.CurrentManagedThreadId, CancellationToken.None);
 
         Assert.Equal(caller, writer);
+    }
+
+    /// <summary>Starts a write on another thread that holds the file until <paramref name="release"/> is set; returns once it runs.</summary>
+    private static Task<T> StartBlockedWrite<T>(SqliteWriteQueue queue, T result, ManualResetEventSlim release)
+    {
+        using var running = new ManualResetEventSlim();
+        var write = Task.Run(() => queue.RunAsync(
+            () =>
+            {
+                running.Set();
+                release.Wait();
+                return result;
+            },
+            CancellationToken.None));
+        running.Wait();
+        return write;
     }
 }
