@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using Deque.AxeCore.Playwright;
 using LearningNavigator.Tests.Integration;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -18,7 +17,6 @@ namespace LearningNavigator.Tests.EndToEnd;
 [Collection(BrowserCollection.Name)]
 public sealed class AdminMfaFlowTests(BrowserFixture browser) : IAsyncLifetime, IDisposable
 {
-    private static readonly string[] BlockingImpacts = ["serious", "critical"];
     private readonly NavigatorAppFactory app = new();
     private string baseUrl = string.Empty;
 
@@ -43,14 +41,14 @@ public sealed class AdminMfaFlowTests(BrowserFixture browser) : IAsyncLifetime, 
         context.SetDefaultTimeout(20_000);
         var page = await context.NewPageAsync();
         await page.GotoAsync(baseUrl + "/admin/documents");
-        await SignInAsync(page);
+        await BrowserSteps.SubmitSignInAsync(page, "admin@example.org");
 
         // The password was right, but the admin page waits for an authenticator.
         await Assertions.Expect(page.GetByTestId("mfa-page")).ToHaveAttributeAsync("data-state", "Enrol");
         Assert.EndsWith("/account/mfa?returnUrl=%2Fadmin%2Fdocuments", page.Url, StringComparison.Ordinal);
         await Assertions.Expect(page.GetByTestId("mfa-qr")).ToBeVisibleAsync();
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "mfa-enrol.png"), FullPage = true });
-        await AssertAccessibleAsync(page, "enrolment (en)");
+        await BrowserSteps.AssertAccessibleAsync(page, "enrolment (en)");
         var secret = Regex.Match(await page.GetByTestId("mfa-uri").TextContentAsync() ?? string.Empty, "secret=([A-Z2-7]+)").Groups[1].Value;
         Assert.NotEmpty(secret);
         var totp = new Totp(Base32Encoding.ToBytes(secret));
@@ -66,10 +64,10 @@ public sealed class AdminMfaFlowTests(BrowserFixture browser) : IAsyncLifetime, 
         await page.GetByTestId("sign-out").ClickAsync();
         await page.GetByTestId("culture-es").ClickAsync();
         await page.GotoAsync(baseUrl + "/admin/documents");
-        await SignInAsync(page);
+        await BrowserSteps.SubmitSignInAsync(page, "admin@example.org");
         await Assertions.Expect(page.GetByTestId("login-code-page")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Introduzca el código de su aplicación de autenticación");
-        await AssertAccessibleAsync(page, "code step (es)");
+        await BrowserSteps.AssertAccessibleAsync(page, "code step (es)");
         await page.GetByTestId("mfa-code").FillAsync("000000" == totp.ComputeTotp() ? "111111" : "000000");
         await page.GetByTestId("mfa-submit").ClickAsync();
         await Assertions.Expect(page.GetByTestId("mfa-error")).ToBeVisibleAsync();
@@ -78,22 +76,5 @@ public sealed class AdminMfaFlowTests(BrowserFixture browser) : IAsyncLifetime, 
         await page.Locator("[data-testid=documents-page][data-interactive=true]").WaitForAsync();
         Assert.EndsWith("/admin/documents", page.Url, StringComparison.Ordinal);
         await context.CloseAsync();
-    }
-
-    private static async Task SignInAsync(IPage page)
-    {
-        await page.GetByTestId("login-email").FillAsync("admin@example.org");
-        await page.GetByTestId("login-password").FillAsync(NavigatorAppFactory.Password);
-        await page.GetByTestId("login-submit").ClickAsync();
-    }
-
-    private static async Task AssertAccessibleAsync(IPage page, string what)
-    {
-        var result = await page.RunAxe();
-        var blocking = result.Violations
-            .Where(v => BlockingImpacts.Contains(v.Impact))
-            .Select(v => $"{v.Impact} {v.Id}: {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}")
-            .ToList();
-        Assert.True(blocking.Count == 0, $"axe on {what}:\n{string.Join('\n', blocking)}");
     }
 }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Deque.AxeCore.Playwright;
 using LearningNavigator.Tests.Integration;
 using LearningNavigator.Web.Auth;
 using Microsoft.AspNetCore.Identity;
@@ -7,9 +8,11 @@ using Microsoft.Playwright;
 
 namespace LearningNavigator.Tests.EndToEnd;
 
-/// <summary>The steps every browser flow takes the same way: a fresh account, signing in, asking.</summary>
+/// <summary>The steps every browser flow takes the same way: a fresh account, signing in, asking, an axe check.</summary>
 internal static class BrowserSteps
 {
+    private static readonly string[] BlockingImpacts = ["serious", "critical"];
+
     /// <summary>An account of its own, so a language choice or a rate limit never leaks between tests.</summary>
     public static async Task<string> CreateAccountAsync(this BrowserFixture browser, string role)
     {
@@ -24,10 +27,27 @@ internal static class BrowserSteps
 
     public static async Task SignInAsync(IPage page, string email)
     {
+        await SubmitSignInAsync(page, email);
+        await page.Locator("[data-testid=chat-composer][data-interactive=true]").WaitForAsync();
+    }
+
+    /// <summary>Fills in and sends the sign-in form, without waiting for where it leads (a second step may follow).</summary>
+    public static async Task SubmitSignInAsync(IPage page, string email)
+    {
         await page.GetByTestId("login-email").FillAsync(email);
         await page.GetByTestId("login-password").FillAsync(NavigatorAppFactory.Password);
         await page.GetByTestId("login-submit").ClickAsync();
-        await page.Locator("[data-testid=chat-composer][data-interactive=true]").WaitForAsync();
+    }
+
+    /// <summary>axe finds nothing serious or critical on the page as it is now.</summary>
+    public static async Task AssertAccessibleAsync(IPage page, string what)
+    {
+        var result = await page.RunAxe();
+        var blocking = result.Violations
+            .Where(v => BlockingImpacts.Contains(v.Impact))
+            .Select(v => $"{v.Impact} {v.Id}: {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}")
+            .ToList();
+        Assert.True(blocking.Count == 0, $"axe on {what}:\n{string.Join('\n', blocking)}");
     }
 
     public static async Task AskAsync(IPage page, string question)

@@ -1,10 +1,5 @@
-using System.Security.Claims;
-using Deque.AxeCore.Playwright;
 using LearningNavigator.Escalations;
-using LearningNavigator.Tests.Integration;
 using LearningNavigator.Web.Auth;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 using static LearningNavigator.Tests.EndToEnd.BrowserSteps;
@@ -15,8 +10,6 @@ namespace LearningNavigator.Tests.EndToEnd;
 [Collection(BrowserCollection.Name)]
 public sealed class EscalationFlowTests(BrowserFixture browser)
 {
-    private static readonly string[] BlockingImpacts = ["serious", "critical"];
-
     [Fact]
     public async Task An_instructor_asks_a_person_the_admin_resolves_and_the_open_chat_shows_the_answer()
     {
@@ -89,16 +82,6 @@ public sealed class EscalationFlowTests(BrowserFixture browser)
         await admin.ScreenshotAsync(new PageScreenshotOptions { Path = Shot($"escalations-{language}.png"), FullPage = true });
         await instructor.Context.CloseAsync();
         await admin.Context.CloseAsync();
-    }
-
-    private static async Task AssertAccessibleAsync(IPage page, string what)
-    {
-        var result = await page.RunAxe();
-        var blocking = result.Violations
-            .Where(v => BlockingImpacts.Contains(v.Impact))
-            .Select(v => $"{v.Impact} {v.Id}: {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}")
-            .ToList();
-        Assert.True(blocking.Count == 0, $"axe on {what}:\n{string.Join('\n', blocking)}");
     }
 
     private async Task<IPage> NewPageAsync(string locale)
