@@ -1,8 +1,8 @@
-using System.Text.Json.Nodes;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.ServerSentEvents;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace LearningNavigator.Cli.Load;
 

@@ -110,10 +110,10 @@ public sealed record LoadResult(
     public static LoadResult From(string driver, int users, TimeSpan elapsed, IReadOnlyList<AnswerTiming> answers, double cores, double memoryMb, double? clientCores = null)
     {
         var done = answers.Where(a => a.Completed).ToList();
-        var firstTokens = done.Where(a => a.FirstTokenMs is not null).Select(a => a.FirstTokenMs!.Value).Order().ToList();
+        var firstTokens = Sorted(done.Select(a => a.FirstTokenMs));
         var gaps = done.SelectMany(a => a.GapsMs).Order().ToList();
-        var retrievals = done.Where(a => a.RetrievalMs is not null).Select(a => a.RetrievalMs!.Value).Order().ToList();
-        var appAdded = done.Where(a => a.AppAddedMs is not null).Select(a => a.AppAddedMs!.Value).Order().ToList();
+        var retrievals = Sorted(done.Select(a => a.RetrievalMs));
+        var appAdded = Sorted(done.Select(a => a.AppAddedMs));
         var errors = answers.Where(a => a.Error is not null).GroupBy(a => a.Error!).Select(g => $"{g.Key} x{g.Count()}").ToList();
         var seconds = elapsed.TotalSeconds;
         return new LoadResult(
@@ -130,6 +130,9 @@ public sealed record LoadResult(
 
     public string Row =>
         $"| {Driver} | {Users} | {Answers} | {Failed} | {AnswersPerSecond:F1} | {FirstTokenP50:F1} | {FirstTokenP95:F1} | {RetrievalP95:F1} | {AppAddedP50:F1} | {AppAddedP95:F1} | {GapP50:F1} | {GapP95:F1} | {GapMax:F0} | {TokensPerSecond:F0} | {CoresUsed:F2} | {PeakWorkingSetMb:F0} | {(ClientCoresUsed is { } client ? client.ToString("F2", CultureInfo.InvariantCulture) : "same process")} |";
+
+    /// <summary>The measured values in order; answers that lack the measure are left out.</summary>
+    private static List<double> Sorted(IEnumerable<double?> values) => [.. values.OfType<double>().Order()];
 
     private static double Percentile(List<double> sorted, double p) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -216,7 +216,7 @@ public sealed partial class BlazorCircuitClient : IAsyncDisposable
             Console.Error.WriteLine($"[dispatch] {args}");
         }
 
-        var callId = Interlocked.Increment(ref callIds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var callId = Interlocked.Increment(ref callIds).ToString(CultureInfo.InvariantCulture);
         if (handledBy is not null)
         {
             handled[callId] = handledBy;

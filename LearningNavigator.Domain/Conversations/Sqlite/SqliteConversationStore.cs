@@ -29,7 +29,7 @@ public sealed partial class SqliteConversationStore : IConversationStore, IUsage
     private readonly string connectionString;
     private readonly SemaphoreSlim initializeGate = new(1, 1);
     private readonly SqliteWriteQueue writes = new("SQLite writer");
-    private readonly string synchronousPragma;
+    private readonly string connectionPragmas;
     private volatile bool initialized;
 
     public SqliteConversationStore(IOptions<SqliteStorageOptions> options)
@@ -37,7 +37,7 @@ public sealed partial class SqliteConversationStore : IConversationStore, IUsage
         var databasePath = options.Value.DatabasePath;
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
         DatabasePath = databasePath;
-        synchronousPragma = $"PRAGMA synchronous = {(int)options.Value.Synchronous};";
+        connectionPragmas = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = {(int)options.Value.Synchronous};";
         connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = databasePath,
@@ -673,36 +673,41 @@ public sealed partial class SqliteConversationStore : IConversationStore, IUsage
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         await InitializeAsync(cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        return OpenConnection();
+    }
+
+    /// <remarks>The provider opens and runs commands synchronously whichever method is called, so this is as fast.</remarks>
+    private SqliteConnection OpenConnection()
+    {
         var connection = new SqliteConnection(connectionString);
         try
         {
-            await connection.OpenAsync(cancellationToken);
+            connection.Open();
             // Both settings belong to the connection, not the file; setting them again on a pooled one is cheap.
-            await ExecuteAsync(connection, $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; {synchronousPragma}", cancellationToken);
+            using var pragmas = connection.CreateCommand();
+            pragmas.CommandText = connectionPragmas;
+            pragmas.ExecuteNonQuery();
             return connection;
         }
         catch
         {
-            await connection.DisposeAsync();
+            connection.Dispose();
             throw;
         }
     }
 
-    /// <summary>Runs <paramref name="write"/> on this store's writer thread (<see cref="SqliteWriteQueue"/>) with a connection of its own.</summary>
+    /// <summary>
+    /// Runs <paramref name="write"/> with a connection of its own when it is its turn (<see cref="SqliteWriteQueue"/>):
+    /// at once on this thread if no other write is running, otherwise on the writer thread.
+    /// </summary>
     private async Task<T> WriteAsync<T>(Func<SqliteConnection, Task<T>> write, CancellationToken cancellationToken)
     {
         await InitializeAsync(cancellationToken);
         return await writes.RunAsync(
             () =>
             {
-                using var connection = new SqliteConnection(connectionString);
-                connection.Open();
-                using (var pragmas = connection.CreateCommand())
-                {
-                    pragmas.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; {synchronousPragma}";
-                    pragmas.ExecuteNonQuery();
-                }
-
+                using var connection = OpenConnection();
                 // The provider's async methods complete synchronously, so waiting here blocks nothing but this writer.
                 return write(connection).GetAwaiter().GetResult();
             },

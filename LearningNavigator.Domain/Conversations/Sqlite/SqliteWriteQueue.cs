@@ -37,7 +37,7 @@ internal sealed class SqliteWriteQueue(string threadName)
             if (writing)
             {
                 var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-                pending.Enqueue(() => Complete(done, write, cancellationToken));
+                pending.Enqueue(() => done.TrySetFromTask(Attempt(write, cancellationToken)));
                 return done.Task;
             }
 
@@ -46,15 +46,7 @@ internal sealed class SqliteWriteQueue(string threadName)
 
         try
         {
-            return Task.FromResult(write());
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return Task.FromCanceled<T>(cancellationToken);
-        }
-        catch (Exception ex)
-        {
-            return Task.FromException<T>(ex);
+            return Attempt(write, cancellationToken);
         }
         finally
         {
@@ -117,25 +109,25 @@ internal sealed class SqliteWriteQueue(string threadName)
         }
     }
 
-    private static void Complete<T>(TaskCompletionSource<T> done, Func<T> write, CancellationToken cancellationToken)
+    /// <summary>Runs the write unless it was cancelled before its turn; its outcome, never a throw.</summary>
+    private static Task<T> Attempt<T>(Func<T> write, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)
         {
-            done.TrySetCanceled(cancellationToken);
-            return;
+            return Task.FromCanceled<T>(cancellationToken);
         }
 
         try
         {
-            done.TrySetResult(write());
+            return Task.FromResult(write());
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            done.TrySetCanceled(cancellationToken);
+            return Task.FromCanceled<T>(cancellationToken);
         }
         catch (Exception ex)
         {
-            done.TrySetException(ex);
+            return Task.FromException<T>(ex);
         }
     }
 }

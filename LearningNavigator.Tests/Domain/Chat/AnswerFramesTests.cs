@@ -13,6 +13,9 @@ public sealed class AnswerFramesTests
 
     private readonly FakeTimeProvider time = new();
 
+    /// <summary>The next frame, failing the test on a hang instead of stalling it.</summary>
+    private static Task<bool> NextFrameAsync(IAsyncEnumerator<AnswerEvent> frames) => frames.MoveNextAsync().AsTask().WaitAsync(Hang);
+
     [Fact]
     public async Task First_text_goes_at_once_and_text_within_a_frame_arrives_as_one_delta_before_the_event_behind_it()
     {
@@ -20,7 +23,7 @@ public sealed class AnswerFramesTests
         await using var frames = source.ReadAsync(CancellationToken.None).InFramesAsync(Frame, time, CancellationToken.None).GetAsyncEnumerator();
 
         source.Next(new AnswerDelta("Assess "));
-        Assert.True(await frames.MoveNextAsync().AsTask().WaitAsync(Hang));
+        Assert.True(await NextFrameAsync(frames));
         Assert.Equal("Assess ", Assert.IsType<AnswerDelta>(frames.Current).Text);
 
         var second = frames.MoveNextAsync().AsTask();
@@ -28,11 +31,11 @@ public sealed class AnswerFramesTests
         Assert.False(second.IsCompleted, "text inside the frame waits for the frame");
         Assert.True(await AdvanceUntilAsync(second));
         Assert.Equal("for risk of suicide.", Assert.IsType<AnswerDelta>(frames.Current).Text);
-        Assert.True(await frames.MoveNextAsync().AsTask().WaitAsync(Hang));
+        Assert.True(await NextFrameAsync(frames));
         Assert.IsType<AnswerCompleted>(frames.Current);
 
         source.End();
-        Assert.False(await frames.MoveNextAsync().AsTask().WaitAsync(Hang));
+        Assert.False(await NextFrameAsync(frames));
     }
 
     [Fact]
@@ -42,9 +45,9 @@ public sealed class AnswerFramesTests
         await using var frames = source.ReadAsync(CancellationToken.None).InFramesAsync(Frame, time, CancellationToken.None).GetAsyncEnumerator();
 
         source.Next(new AnswerDelta("Listen."));
-        Assert.True(await frames.MoveNextAsync().AsTask().WaitAsync(Hang));
+        Assert.True(await NextFrameAsync(frames));
         source.Next(new PassagesRetrieved([]));
-        Assert.True(await frames.MoveNextAsync().AsTask().WaitAsync(Hang));
+        Assert.True(await NextFrameAsync(frames));
         Assert.IsType<PassagesRetrieved>(frames.Current);
     }
 
@@ -53,9 +56,9 @@ public sealed class AnswerFramesTests
     {
         await using var frames = FailsAfterText().InFramesAsync(Frame, time, CancellationToken.None).GetAsyncEnumerator();
 
-        Assert.True(await frames.MoveNextAsync().AsTask().WaitAsync(Hang));
+        Assert.True(await NextFrameAsync(frames));
         Assert.Equal("Partial", Assert.IsType<AnswerDelta>(frames.Current).Text);
-        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => frames.MoveNextAsync().AsTask().WaitAsync(Hang));
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => NextFrameAsync(frames));
         Assert.Equal("model stream broke", failure.Message);
     }
 
@@ -66,9 +69,9 @@ public sealed class AnswerFramesTests
         var stopped = new TaskCompletionSource();
         await using var frames = StopsWhenCancelled(stopped).InFramesAsync(Frame, time, cancellation.Token).GetAsyncEnumerator();
 
-        Assert.True(await frames.MoveNextAsync().AsTask().WaitAsync(Hang));
+        Assert.True(await NextFrameAsync(frames));
         await cancellation.CancelAsync();
-        Assert.True(await frames.MoveNextAsync().AsTask().WaitAsync(Hang));
+        Assert.True(await NextFrameAsync(frames));
         Assert.True(Assert.IsType<AnswerCompleted>(frames.Current).AssistantMessage.Interrupted);
         Assert.True(stopped.Task.IsCompleted);
     }
@@ -78,7 +81,7 @@ public sealed class AnswerFramesTests
     {
         var cleanedUp = false;
         var frames = Endless(() => cleanedUp = true).InFramesAsync(Frame, time, CancellationToken.None).GetAsyncEnumerator();
-        Assert.True(await frames.MoveNextAsync().AsTask().WaitAsync(Hang));
+        Assert.True(await NextFrameAsync(frames));
 
         await frames.DisposeAsync().AsTask().WaitAsync(Hang);
 

@@ -24,6 +24,7 @@ public sealed class ChatMessageModel
 
     /// <summary>Where the time before the first word went, for an answer finished in this session.</summary>
     public AnswerTimings? Timings { get; private set; }
+
     /// <summary>The conversation's last answer: the one that offers regenerate and follow-up questions.</summary>
     public bool IsLatest { get; private set; }
     public IReadOnlyList<string> FollowUps { get; private set; } = [];
