@@ -56,7 +56,7 @@ public sealed class MiniLmEmbedder(bool reuseVectors = true) : ITextEmbedder
         {
             cancellationToken.ThrowIfCancellationRequested();
             var batch = order.AsSpan(start, Math.Min(BatchSize, order.Length - start)).ToArray();
-            var vectors = encoder.Encode([.. batch.Select(i => prepared[i])], cancellationToken);
+            var vectors = Encode(encoder, [.. batch.Select(i => prepared[i])], cancellationToken);
             for (var j = 0; j < batch.Length; j++)
             {
                 result[batch[j]] = Normalise(vectors[j]);
@@ -75,6 +75,22 @@ public sealed class MiniLmEmbedder(bool reuseVectors = true) : ITextEmbedder
         }
 
         return CopyOf(result);
+    }
+
+    /// <remarks>
+    /// The package stops a run on cancellation by setting ONNX Runtime's terminate flag, and the run then fails with
+    /// an <see cref="OnnxRuntimeException"/>. Callers (a person pressing Stop) expect the usual cancellation instead.
+    /// </remarks>
+    private static float[][] Encode(SentenceEncoder encoder, string[] texts, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return encoder.Encode(texts, cancellationToken);
+        }
+        catch (OnnxRuntimeException ex) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("The embedding run was cancelled.", ex, cancellationToken);
+        }
     }
 
     // Callers own what they get back; the memo keeps its own copies.

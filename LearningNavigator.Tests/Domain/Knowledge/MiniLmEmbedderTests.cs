@@ -38,4 +38,32 @@ public sealed class MiniLmEmbedderTests
 
         Assert.True(toPanic > toInvoices + 0.1f, $"panic {toPanic:F3}, invoices {toInvoices:F3}");
     }
+
+    [Fact]
+    public void Stopping_during_a_model_run_is_an_ordinary_cancellation()
+    {
+        // reuseVectors: false, so every attempt runs the model; 200-word texts make each run last tens of milliseconds.
+        var embedder = new MiniLmEmbedder(reuseVectors: false);
+        var text = string.Join(' ', Enumerable.Repeat("instructors submit invoices after teaching the course", 40));
+        string[] texts = [.. Enumerable.Range(0, 8).Select(i => $"{i} {text}")];
+        embedder.Embed(["load the model first"], CancellationToken.None);
+
+        var stoppedMidRun = 0;
+        for (var delay = 1; delay <= 12; delay++)
+        {
+            using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(delay));
+            var failure = Record.Exception(() => embedder.Embed(texts, stop.Token));
+            if (failure is null)
+            {
+                continue;
+            }
+
+            var cancelled = Assert.IsAssignableFrom<OperationCanceledException>(failure);
+            Assert.Equal(stop.Token, cancelled.CancellationToken);
+            stoppedMidRun += failure.InnerException is Microsoft.ML.OnnxRuntime.OnnxRuntimeException ? 1 : 0;
+        }
+
+        // At least one attempt was stopped inside ONNX Runtime, the case that used to escape as its own exception.
+        Assert.True(stoppedMidRun > 0, "no attempt was cancelled during a model run");
+    }
 }
