@@ -43,13 +43,17 @@ internal sealed class PendingAnswer(
 
     public async ValueTask DisposeAsync()
     {
-        if (Stored)
+        if (!Stored)
         {
-            return;
+            await StoreInterruptedAsync();
         }
+    }
 
+    /// <summary>Stores what had streamed, marked interrupted, and returns it.</summary>
+    public async Task<StoredMessage> StoreInterruptedAsync()
+    {
         Stored = true;
-        await AnswerPersistence.SaveAsync(store, new StoredMessage
+        var message = new StoredMessage
         {
             Id = id,
             ConversationId = conversationId,
@@ -61,6 +65,8 @@ internal sealed class PendingAnswer(
             LatencyMs = (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
             LowConfidence = true,
             Interrupted = true,
-        });
+        };
+        await AnswerPersistence.SaveAsync(store, message);
+        return message;
     }
 }

@@ -137,7 +137,20 @@ public sealed partial class AnswerPipeline(
         using (var retrieveSpan = NavigatorTelemetry.ActivitySource.StartActivity(NavigatorTelemetry.RetrieveSpan, ActivityKind.Internal, answerSpan?.Context ?? default))
         {
             var retrieving = Stopwatch.GetTimestamp();
-            passages = await RetrieveAsync(question, request.Role, language, cancellationToken);
+            try
+            {
+                passages = await RetrieveAsync(question, request.Role, language, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // A failed search (the knowledge base throttled, a broken index) ends this answer the way a failed
+                // model does: stored as interrupted and reported with its cause, so every reader can say what happened.
+                retrieveSpan?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+                Log.RetrievalFailed(logger, ex, conversation.Id);
+                metrics.AnswerFinished(request.Role, "failed", true, null, Stopwatch.GetElapsedTime(started), null, null, null);
+                throw new AnswerGenerationException(await pending.StoreInterruptedAsync(), ex);
+            }
+
             retrievalTime = Stopwatch.GetElapsedTime(retrieving);
             retrieveSpan?.SetTag("navigator.passages", passages.Count);
             metrics.RetrievalFinished(Stopwatch.GetElapsedTime(started), passages.Count);
@@ -426,12 +439,18 @@ public sealed partial class AnswerPipeline(
         [LoggerMessage(Level = LogLevel.Information, Message = "Crisis language detected in conversation {ConversationId}; resources shown first")]
         public static partial void CrisisLanguage(ILogger logger, string conversationId);
 
+        [LoggerMessage(Level = LogLevel.Error, Message = "Retrieval failed in conversation {ConversationId}; the answer was stored as interrupted")]
+        public static partial void RetrievalFailed(ILogger logger, Exception exception, string conversationId);
+
         [LoggerMessage(Level = LogLevel.Error, Message = "Generation failed in conversation {ConversationId}; the partial answer was kept")]
         public static partial void GenerationFailed(ILogger logger, Exception exception, string conversationId);
     }
 }
 
-/// <summary>The model failed mid-answer. What had streamed is stored as <see cref="PartialAnswer"/>.</summary>
+/// <summary>
+/// Retrieval or the model failed before the answer was complete. What had streamed is stored as
+/// <see cref="PartialAnswer"/>.
+/// </summary>
 public sealed class AnswerGenerationException(StoredMessage partialAnswer, Exception inner)
     : Exception("The answer could not be completed.", inner)
 {

@@ -79,6 +79,41 @@ public sealed class AnswerPipelineSafetyTests : IDisposable
     }
 
     [Fact]
+    public async Task A_failed_search_ends_the_answer_as_interrupted_with_its_cause_and_keeps_the_question()
+    {
+        var broken = new InvalidOperationException("The index is unreadable.");
+        retriever.Failure = broken;
+        var request = new AskRequest
+        {
+            UserId = UserId,
+            Role = AppRoles.Instructor,
+            ConversationId = Guid.NewGuid().ToString("N"),
+            Text = "My participant wants to kill herself and asks how to submit an invoice.",
+            Language = "en",
+        };
+        var events = new List<AnswerEvent>();
+
+        var failure = await Assert.ThrowsAsync<AnswerGenerationException>(async () =>
+        {
+            await foreach (var update in Pipeline.AskAsync(request, CancellationToken.None))
+            {
+                events.Add(update);
+            }
+        });
+
+        Assert.Same(broken, failure.InnerException);
+        var accepted = Assert.IsType<QuestionAccepted>(events[0]);
+        var stored = await Store.GetMessagesAsync(request.ConversationId, CancellationToken.None);
+        Assert.Equal([accepted.UserMessage.Id, accepted.AssistantMessageId], stored.Select(m => m.Id));
+        var answer = stored[^1];
+        Assert.True(answer.Interrupted);
+        // The crisis resources had already streamed; they stay part of the stored answer.
+        Assert.Equal(string.Concat(events.OfType<AnswerDelta>().Select(d => d.Text)), answer.Text);
+        Assert.Contains("988", answer.Text, StringComparison.Ordinal);
+        Assert.Equal(answer.Id, failure.PartialAnswer.Id);
+    }
+
+    [Fact]
     public async Task Spanish_crisis_language_gets_the_resources_in_spanish()
     {
         var events = await AskAsync("no aguanto más, estoy sin ganas de vivir", language: "es");
@@ -297,11 +332,19 @@ public sealed class AnswerPipelineSafetyTests : IDisposable
         /// <summary>How long a search takes, as a slow knowledge base would.</summary>
         public TimeSpan Delay { get; set; }
 
+        /// <summary>Thrown by every search, as a broken index or an unreachable knowledge base would.</summary>
+        public Exception? Failure { get; set; }
+
         public void Add(RetrievedPassage passage) => passages.Add(passage);
 
         public async Task<IReadOnlyList<RetrievedPassage>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken)
         {
             Requests.Add(request);
+            if (Failure is not null)
+            {
+                throw Failure;
+            }
+
             if (Delay > TimeSpan.Zero)
             {
                 await Task.Delay(Delay, cancellationToken);

@@ -6,6 +6,7 @@ using LearningNavigator.Web.Resources;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Web;
+using Microsoft.Extensions.Logging;
 using Microsoft.JSInterop;
 
 namespace LearningNavigator.Web.Components.Pages.Chat;
@@ -59,6 +60,9 @@ public sealed partial class ChatPage : IDisposable
 
     [Inject]
     private TimeProvider Time { get; set; } = default!;
+
+    [Inject]
+    private ILogger<ChatPage> Logger { get; set; } = default!;
 
     protected override async Task OnInitializedAsync()
     {
@@ -167,6 +171,7 @@ public sealed partial class ChatPage : IDisposable
         liveStatus = L["Chat.Answering"];
         using var cancellation = answerCancellation = new CancellationTokenSource();
         var answer = ChatMessageModel.Streaming(NewId());
+        var unexpectedFailure = false;
         messages.Add(answer);
         MarkLatest();
         var request = new AskRequest
@@ -234,10 +239,27 @@ public sealed partial class ChatPage : IDisposable
             answer.Abort();
             liveStatus = L["Chat.AnswerStopped"];
         }
+        catch (Exception ex)
+        {
+            // Anything else would end the circuit and freeze the page mid-answer; the pipeline has stored the
+            // question and what had streamed, so the person can simply ask again.
+            Log.AnswerFailed(Logger, ex, request.ConversationId);
+            answer.Abort();
+            notice = L["Chat.Failed"];
+            liveStatus = null;
+            unexpectedFailure = true;
+        }
         finally
         {
             streaming = false;
             answerCancellation = null;
+        }
+
+        // The store may be what failed: the sidebar and the address wait for the next answer that succeeds.
+        if (unexpectedFailure)
+        {
+            MarkLatest();
+            return;
         }
 
         MarkLatest();
@@ -366,6 +388,12 @@ public sealed partial class ChatPage : IDisposable
     private static string NewId() => Guid.CreateVersion7().ToString("N");
 
     public void Dispose() => answerCancellation?.Cancel();
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Error, Message = "An answer failed unexpectedly in conversation {ConversationId}")]
+        public static partial void AnswerFailed(ILogger logger, Exception exception, string conversationId);
+    }
 
     private enum DrawerFocus
     {

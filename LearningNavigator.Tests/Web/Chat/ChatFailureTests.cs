@@ -1,0 +1,100 @@
+using Bunit;
+using LearningNavigator.Conversations;
+using LearningNavigator.Conversations.Sqlite;
+using LearningNavigator.Knowledge;
+using LearningNavigator.Tests.Integration;
+using LearningNavigator.Web.Components.Pages.Chat;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LearningNavigator.Tests.Web.Chat;
+
+/// <summary>
+/// When the search or the store fails, the page says so and stays usable: an unhandled exception would end the
+/// circuit and leave the answer spinning for good.
+/// </summary>
+public sealed class ChatFailureTests : DomainChatTestContext
+{
+    private readonly FailingRetriever retriever = new();
+    private SwitchableStore storeSwitch = default!;
+
+    public ChatFailureTests()
+        : base("ln-bunit-failure", TimeSpan.Zero)
+    {
+        Services.AddSingleton<IKnowledgeRetriever>(retriever);
+        Services.AddSingleton(sp =>
+        {
+            var (store, control) = SwitchableStore.Wrap(sp.GetRequiredService<SqliteConversationStore>());
+            storeSwitch = control;
+            return store;
+        });
+    }
+
+    [Fact]
+    public async Task A_failed_search_shows_the_failure_keeps_the_question_and_lets_the_person_ask_again()
+    {
+        var page = Render<ChatPage>();
+        retriever.Failure = new InvalidOperationException("The index is unreadable.");
+
+        await AskAsync(page, "How do I invoice for a course I taught?");
+
+        page.WaitForAssertion(() => Assert.Contains("could not be completed", page.Find("[data-testid=chat-notice]").TextContent, StringComparison.Ordinal));
+        Assert.NotNull(page.Find("[data-testid=answer-interrupted]"));
+        Assert.Empty(page.FindAll("[data-testid=chat-stop]"));
+        var store = Services.GetRequiredService<IConversationStore>();
+        var conversation = Assert.Single(await store.ListConversationsAsync(UserId, 10, CancellationToken.None));
+        var stored = await store.GetMessagesAsync(conversation.Id, CancellationToken.None);
+        Assert.Equal([MessageAuthor.User, MessageAuthor.Assistant], stored.Select(m => m.Author));
+        Assert.True(stored[^1].Interrupted);
+
+        retriever.Failure = null;
+        await AskAsync(page, "How do I invoice for a course I taught?");
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=message-assistant]")[^1].QuerySelectorAll("[data-testid=citation]")));
+    }
+
+    [Fact]
+    public async Task A_store_that_goes_down_mid_conversation_gives_a_message_instead_of_a_frozen_page()
+    {
+        var page = Render<ChatPage>();
+        storeSwitch.Down = true;
+
+        await AskAsync(page, "How do I order participant manuals?");
+
+        page.WaitForAssertion(() => Assert.Contains("could not be completed", page.Find("[data-testid=chat-notice]").TextContent, StringComparison.Ordinal));
+        Assert.Empty(page.FindAll("[data-testid=chat-stop]"));
+
+        storeSwitch.Down = false;
+        await AskAsync(page, "How do I order participant manuals?");
+        page.WaitForAssertion(() => Assert.Contains("How do I order participant manuals?", page.Find("[data-testid=conversation-item]").TextContent, StringComparison.Ordinal));
+    }
+
+    private static async Task AskAsync(IRenderedComponent<ChatPage> page, string question)
+    {
+        page.Find("[data-testid=chat-input]").Input(question);
+        await page.Find("form").SubmitAsync();
+        page.WaitForAssertion(
+            () => Assert.Equal("false", page.FindAll("[data-testid=message-assistant]")[^1].GetAttribute("data-streaming")),
+            TimeSpan.FromSeconds(20));
+    }
+
+    /// <summary>The real index would answer; this one fails while <see cref="Failure"/> is set, then finds a passage.</summary>
+    private sealed class FailingRetriever : IKnowledgeRetriever
+    {
+        public Exception? Failure { get; set; }
+
+        public Task<IReadOnlyList<RetrievedPassage>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken) =>
+            Failure is { } failure
+                ? Task.FromException<IReadOnlyList<RetrievedPassage>>(failure)
+                : Task.FromResult<IReadOnlyList<RetrievedPassage>>(
+                [
+                    new RetrievedPassage
+                    {
+                        ChunkId = "invoicing#0",
+                        DocumentId = "invoicing",
+                        Title = "Invoicing",
+                        Language = "en",
+                        Text = "Submit the invoice for a course you taught within 30 days of the course end date.",
+                        Score = 1,
+                    },
+                ]);
+    }
+}
