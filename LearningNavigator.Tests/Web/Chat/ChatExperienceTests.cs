@@ -150,13 +150,4 @@ public sealed class ChatExperienceTests : DomainChatTestContext
         await Store.CreateConversationAsync(new Conversation { Id = id, UserId = UserId, Title = title, CreatedAt = at, UpdatedAt = at }, CancellationToken.None);
         return id;
     }
-
-    private static async Task AskAsync(IRenderedComponent<ChatPage> page, string question)
-    {
-        page.Find("[data-testid=chat-input]").Input(question);
-        await page.Find("form[data-testid=chat-composer]").SubmitAsync();
-        page.WaitForAssertion(
-            () => Assert.Equal("false", page.FindAll("[data-testid=message-assistant]")[^1].GetAttribute("data-streaming")),
-            TimeSpan.FromSeconds(20));
-    }
 }

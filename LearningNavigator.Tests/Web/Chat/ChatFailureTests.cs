@@ -67,15 +67,6 @@ public sealed class ChatFailureTests : DomainChatTestContext
         page.WaitForAssertion(() => Assert.Contains("How do I order participant manuals?", page.Find("[data-testid=conversation-item]").TextContent, StringComparison.Ordinal));
     }
 
-    private static async Task AskAsync(IRenderedComponent<ChatPage> page, string question)
-    {
-        page.Find("[data-testid=chat-input]").Input(question);
-        await page.Find("form").SubmitAsync();
-        page.WaitForAssertion(
-            () => Assert.Equal("false", page.FindAll("[data-testid=message-assistant]")[^1].GetAttribute("data-streaming")),
-            TimeSpan.FromSeconds(20));
-    }
-
     /// <summary>The real index would answer; this one fails while <see cref="Failure"/> is set, then finds a passage.</summary>
     private sealed class FailingRetriever : IKnowledgeRetriever
     {

@@ -64,13 +64,4 @@ public sealed class ChatPageTests() : DomainChatTestContext("ln-bunit", TimeSpan
 
         page.WaitForAssertion(() => Assert.Contains("How do I order participant manuals?", page.Find("[data-testid=conversation-item]").TextContent, StringComparison.Ordinal));
     }
-
-    private static async Task AskAsync(IRenderedComponent<ChatPage> page, string question)
-    {
-        page.Find("[data-testid=chat-input]").Input(question);
-        await page.Find("form").SubmitAsync();
-        page.WaitForAssertion(
-            () => Assert.Equal("false", page.Find("[data-testid=message-assistant]").GetAttribute("data-streaming")),
-            TimeSpan.FromSeconds(20));
-    }
 }

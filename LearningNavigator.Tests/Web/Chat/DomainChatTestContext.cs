@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Bunit;
 using LearningNavigator.Tests.TestSupport;
+using LearningNavigator.Web.Components.Pages.Chat;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,6 +43,16 @@ public abstract class DomainChatTestContext : ComponentTestContext, IAsyncLifeti
     }
 
     protected TempDirectory Data { get; }
+
+    /// <summary>Types the question, sends it and waits until the latest answer has stopped streaming.</summary>
+    protected static async Task AskAsync(IRenderedComponent<ChatPage> page, string question)
+    {
+        page.Find("[data-testid=chat-input]").Input(question);
+        await page.Find("form[data-testid=chat-composer]").SubmitAsync();
+        page.WaitForAssertion(
+            () => Assert.Equal("false", page.FindAll("[data-testid=message-assistant]")[^1].GetAttribute("data-streaming")),
+            TimeSpan.FromSeconds(20));
+    }
 
     public async Task InitializeAsync() => await Services.GetRequiredService<LibraryStartup>().StartAsync(CancellationToken.None);
 

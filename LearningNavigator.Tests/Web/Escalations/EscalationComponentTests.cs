@@ -63,15 +63,6 @@ public sealed class EscalationComponentTests() : DomainChatTestContext("ln-bunit
 
         return await services.GetRequiredService<EscalationService>().RaiseAsync(Instructor, new EscalationRequest { MessageId = answer!.Id, ContactEmail = "ana@example.org" }, CancellationToken.None);
     }
-
-    private static async Task AskAsync(IRenderedComponent<ChatPage> page, string question)
-    {
-        page.Find("[data-testid=chat-input]").Input(question);
-        await page.Find("form[data-testid=chat-composer]").SubmitAsync();
-        page.WaitForAssertion(
-            () => Assert.Equal("false", page.FindAll("[data-testid=message-assistant]")[^1].GetAttribute("data-streaming")),
-            TimeSpan.FromSeconds(20));
-    }
 }
 
 /// <summary>The admin queue page, signed in as an admin.</summary>
