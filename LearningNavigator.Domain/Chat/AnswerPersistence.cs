@@ -41,6 +41,9 @@ internal sealed class PendingAnswer(
 
     public bool Stored { get; set; }
 
+    /// <summary>The guardrails' verdict once known: an interrupted answer still counts in the safety figures.</summary>
+    public SafetyFlags Safety { get; set; }
+
     public async ValueTask DisposeAsync()
     {
         if (!Stored)
@@ -65,6 +68,7 @@ internal sealed class PendingAnswer(
             LatencyMs = (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
             LowConfidence = true,
             Interrupted = true,
+            Safety = Safety,
         };
         await AnswerPersistence.SaveAsync(store, message);
         return message;

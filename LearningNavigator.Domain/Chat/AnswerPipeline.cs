@@ -112,6 +112,7 @@ public sealed partial class AnswerPipeline(
         await using var pending = new PendingAnswer(store, assistantId, conversation.Id, language, request.Role, answer, time);
         // Guardrails run before retrieval: crisis resources are the first thing the person sees.
         var verdict = guardrails.Evaluate(question);
+        pending.Safety = verdict.Flags;
         if (verdict.Crisis)
         {
             Log.CrisisLanguage(logger, conversation.Id);
@@ -141,14 +142,20 @@ public sealed partial class AnswerPipeline(
             {
                 passages = await RetrieveAsync(question, request.Role, language, cancellationToken);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is not OperationCanceledException && cancellationToken.IsCancellationRequested)
+            {
+                // Stopped: whatever a layer below threw on the way out (a torn connection), it is a cancellation.
+                throw new OperationCanceledException("The search was stopped.", ex, cancellationToken);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
                 // A failed search (the knowledge base throttled, a broken index) ends this answer the way a failed
                 // model does: stored as interrupted and reported with its cause, so every reader can say what happened.
                 retrieveSpan?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+                var stored = await pending.StoreInterruptedAsync();
                 Log.RetrievalFailed(logger, ex, conversation.Id);
                 metrics.AnswerFinished(request.Role, "failed", true, null, Stopwatch.GetElapsedTime(started), null, null, null);
-                throw new AnswerGenerationException(await pending.StoreInterruptedAsync(), ex);
+                throw new AnswerGenerationException(stored, ex);
             }
 
             retrievalTime = Stopwatch.GetElapsedTime(retrieving);

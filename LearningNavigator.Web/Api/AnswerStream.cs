@@ -9,7 +9,7 @@ namespace LearningNavigator.Web.Api;
 /// <summary>
 /// Turns the answer pipeline's events into the API's server-sent events. The contract (docs/api.md):
 /// <c>crisis</c> (only on crisis language, always first), <c>delta</c>…, <c>citations</c>, <c>usage</c>,
-/// <c>followups</c>, then <c>error</c> if the model failed, and <c>done</c> last. The texts of <c>crisis</c>
+/// <c>followups</c>, then <c>error</c> if the search or the model failed, and <c>done</c> last. The texts of <c>crisis</c>
 /// and every <c>delta</c>, in order, make up the stored answer.
 /// </summary>
 public static class AnswerStream
@@ -85,7 +85,7 @@ public static class AnswerStream
                 answer.Citations.Select(c => (c.Title, FollowUpSuggestions.HeadingFromLocation(c.Location))), asked, request.Role, answer.Language)));
             if (failure is not null)
             {
-                yield return Item(Error, new ErrorEvent(StatusCodes.Status502BadGateway, "The answer could not be completed", "The model failed mid-answer; the partial answer was stored and marked interrupted."));
+                yield return Item(Error, new ErrorEvent(StatusCodes.Status502BadGateway, "The answer could not be completed", "The search or the model failed; what had streamed was stored and marked interrupted."));
             }
 
             yield return Item(Done, new DoneEvent(accepted.Conversation.Id, accepted.UserMessage.Id, answer.Id, answer.Interrupted, answer.LowConfidence));

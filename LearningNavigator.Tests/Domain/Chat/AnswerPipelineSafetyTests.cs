@@ -110,6 +110,8 @@ public sealed class AnswerPipelineSafetyTests : IDisposable
         // The crisis resources had already streamed; they stay part of the stored answer.
         Assert.Equal(string.Concat(events.OfType<AnswerDelta>().Select(d => d.Text)), answer.Text);
         Assert.Contains("988", answer.Text, StringComparison.Ordinal);
+        // Still counted as a crisis in the safety figures.
+        Assert.Equal(SafetyFlags.Crisis, answer.Safety & SafetyFlags.Crisis);
         Assert.Equal(answer.Id, failure.PartialAnswer.Id);
     }
 

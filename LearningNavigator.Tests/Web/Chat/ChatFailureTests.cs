@@ -46,20 +46,30 @@ public sealed class ChatFailureTests : DomainChatTestContext
         Assert.Equal([MessageAuthor.User, MessageAuthor.Assistant], stored.Select(m => m.Author));
         Assert.True(stored[^1].Interrupted);
 
+        // Rating that answer while the store is down says so and leaves the page working.
+        storeSwitch.Down = true;
+        page.Find("[data-testid=feedback-up]").Click();
+        page.WaitForAssertion(() => Assert.Contains("could not be saved", page.Find("[data-testid=feedback-status]").TextContent, StringComparison.Ordinal));
+        Assert.Equal("false", page.Find("[data-testid=feedback-up]").GetAttribute("aria-pressed"));
+        storeSwitch.Down = false;
+
         retriever.Failure = null;
         await AskAsync(page, "How do I invoice for a course I taught?");
         page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=message-assistant]")[^1].QuerySelectorAll("[data-testid=citation]")));
     }
 
     [Fact]
-    public async Task A_store_that_goes_down_mid_conversation_gives_a_message_instead_of_a_frozen_page()
+    public async Task A_question_the_store_cannot_take_is_not_shown_as_sent_and_the_page_keeps_working()
     {
         var page = Render<ChatPage>();
         storeSwitch.Down = true;
 
-        await AskAsync(page, "How do I order participant manuals?");
+        page.Find("[data-testid=chat-input]").Input("How do I order participant manuals?");
+        await page.Find("form[data-testid=chat-composer]").SubmitAsync();
 
-        page.WaitForAssertion(() => Assert.Contains("could not be completed", page.Find("[data-testid=chat-notice]").TextContent, StringComparison.Ordinal));
+        page.WaitForAssertion(() => Assert.Contains("could not be sent", page.Find("[data-testid=chat-notice]").TextContent, StringComparison.Ordinal));
+        Assert.Empty(page.FindAll("[data-testid=message-user]"));
+        Assert.Empty(page.FindAll("[data-testid=message-assistant]"));
         Assert.Empty(page.FindAll("[data-testid=chat-stop]"));
 
         storeSwitch.Down = false;

@@ -171,6 +171,7 @@ public sealed partial class ChatPage : IDisposable
         liveStatus = L["Chat.Answering"];
         using var cancellation = answerCancellation = new CancellationTokenSource();
         var answer = ChatMessageModel.Streaming(NewId());
+        var accepted = false;
         var unexpectedFailure = false;
         messages.Add(answer);
         MarkLatest();
@@ -192,6 +193,9 @@ public sealed partial class ChatPage : IDisposable
             {
                 switch (update)
                 {
+                    case QuestionAccepted:
+                        accepted = true;
+                        break;
                     case AnswerDelta delta:
                         answer.Append(delta.Text);
                         break;
@@ -241,11 +245,25 @@ public sealed partial class ChatPage : IDisposable
         }
         catch (Exception ex)
         {
-            // Anything else would end the circuit and freeze the page mid-answer; the pipeline has stored the
-            // question and what had streamed, so the person can simply ask again.
+            // Anything else would end the circuit and freeze the page mid-answer. Once the question was accepted the
+            // pipeline stored it and what had streamed; before that nothing was stored, so nothing stays on screen.
             Log.AnswerFailed(Logger, ex, request.ConversationId);
-            answer.Abort();
-            notice = L["Chat.Failed"];
+            if (accepted)
+            {
+                answer.Abort();
+                notice = L["Chat.Failed"];
+            }
+            else
+            {
+                messages.Remove(answer);
+                if (removeOnInvalid)
+                {
+                    messages.Remove(question);
+                }
+
+                notice = L["Chat.NotSent"];
+            }
+
             liveStatus = null;
             unexpectedFailure = true;
         }
@@ -255,14 +273,13 @@ public sealed partial class ChatPage : IDisposable
             answerCancellation = null;
         }
 
+        MarkLatest();
         // The store may be what failed: the sidebar and the address wait for the next answer that succeeds.
         if (unexpectedFailure)
         {
-            MarkLatest();
             return;
         }
 
-        MarkLatest();
         title ??= question.Text.ToString();
         await RefreshSidebarAsync();
         // Only the first answer gives a new conversation its address; navigating again would re-render the page.

@@ -1,5 +1,6 @@
 using LearningNavigator.Conversations;
 using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Logging;
 
 namespace LearningNavigator.Web.Components.Pages.Chat;
 
@@ -20,13 +21,22 @@ public sealed partial class FeedbackBar
     [Parameter]
     public EventCallback<FeedbackSubmission> OnFeedback { get; set; }
 
+    [Inject]
+    private ILogger<FeedbackBar> Logger { get; set; } = default!;
+
     protected override void OnInitialized() => comment = Message.FeedbackComment ?? string.Empty;
 
     private async Task RateAsync(FeedbackRating rating)
     {
         // The rating is saved at once; the comment is a second, optional step.
+        var before = Message.Rating;
         Message.Rating = rating;
-        await OnFeedback.InvokeAsync(new FeedbackSubmission(Message.Id, rating, NullIfBlank(comment)));
+        if (!await SaveAsync(new FeedbackSubmission(Message.Id, rating, NullIfBlank(comment))))
+        {
+            Message.Rating = before;
+            return;
+        }
+
         status = L["Feedback.Thanks"];
         commentOpen = true;
     }
@@ -38,10 +48,37 @@ public sealed partial class FeedbackBar
             return;
         }
 
-        Message.FeedbackComment = NullIfBlank(comment);
-        await OnFeedback.InvokeAsync(new FeedbackSubmission(Message.Id, rating, Message.FeedbackComment));
-        status = L["Feedback.CommentSaved"];
-        commentOpen = false;
+        if (await SaveAsync(new FeedbackSubmission(Message.Id, rating, NullIfBlank(comment))))
+        {
+            Message.FeedbackComment = NullIfBlank(comment);
+            status = L["Feedback.CommentSaved"];
+            commentOpen = false;
+        }
+    }
+
+    /// <summary>
+    /// A store that is down must cost the person their click, not the page: an exception escaping an event
+    /// handler would end the circuit.
+    /// </summary>
+    private async Task<bool> SaveAsync(FeedbackSubmission submission)
+    {
+        try
+        {
+            await OnFeedback.InvokeAsync(submission);
+            return true;
+        }
+        catch (Exception ex)
+        {
+            Log.SaveFailed(Logger, ex, submission.MessageId);
+            status = L["Feedback.Failed"];
+            return false;
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Error, Message = "Feedback on message {MessageId} could not be saved")]
+        public static partial void SaveFailed(ILogger logger, Exception exception, string messageId);
     }
 
     private static string? NullIfBlank(string text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
