@@ -141,6 +141,24 @@ public sealed class BedrockGenerationTests
     }
 
     [Fact]
+    public async Task A_knowledge_base_that_refuses_the_search_ends_the_answer_interrupted_naming_the_cause_before_any_model_call()
+    {
+        // The fake agent runtime answers ResourceNotFoundException for any knowledge base id but its own.
+        await using var host = BedrockTestHost.Start(new Dictionary<string, string?> { ["KnowledgeBase:Id"] = "KBMISSING" });
+        var conversationId = Guid.NewGuid().ToString("N");
+
+        var failure = await Assert.ThrowsAsync<AnswerGenerationException>(() => AskAsync(host, Question, conversationId));
+
+        Assert.Equal(AwsFailure.BadConfiguration, BedrockChatClient.AwsFailureOf(failure));
+        Assert.Contains("KnowledgeBase:", BedrockChatClient.AwsExceptionOf(failure)!.Message, StringComparison.Ordinal);
+        Assert.Empty(host.Runtime.Requests);
+        var stored = await host.Get<IConversationStore>().GetMessagesAsync(conversationId, CancellationToken.None);
+        Assert.Equal([MessageAuthor.User, MessageAuthor.Assistant], stored.Select(m => m.Author));
+        Assert.True(stored[1].Interrupted);
+        Assert.Equal(failure.PartialAnswer.Id, stored[1].Id);
+    }
+
+    [Fact]
     public async Task A_bad_signature_gets_the_403_answer_as_access_denied_without_retries()
     {
         await using var host = BedrockTestHost.Start(secretKey: "not-the-right-secret");
