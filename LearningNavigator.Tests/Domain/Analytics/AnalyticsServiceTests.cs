@@ -224,18 +224,51 @@ public abstract class AnalyticsServiceTests : IAsyncLifetime
             }
         }
 
-        // Every range over the data set's days, in zones behind, on, ahead of UTC and half an hour off it: the
-        // report (whole UTC days from the rollups) against a reference summed from the hourly rows only.
+        // Every range over the data set's days, in zones behind, on, ahead of UTC and half an hour off it.
+        await AssertReportsMatchHourlyRowsAsync(zone, new(2025, 7, 10), new(2025, 7, 16), step: 2);
+    }
+
+    [Fact]
+    public async Task Days_across_the_clock_changes_in_New_York_hold_their_own_local_hours()
+    {
+        // A question every hour around the spring change (9 March 2025 in New York: a 23-hour day) and the autumn
+        // one (2 November 2025: a 25-hour day, 01:00 to 02:00 happens twice).
+        var i = 0;
+        foreach (var from in new[] { new DateTimeOffset(2025, 3, 8, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2025, 11, 1, 0, 0, 0, TimeSpan.Zero) })
+        {
+            for (var at = from; at < from.AddDays(3); at = at.AddHours(1), i++)
+            {
+                await AskAsync($"conv-dst-{i}", i % 2 == 0 ? "ivy" : "jon", i % 3 == 0 ? AppRoles.Staff : AppRoles.Instructor, "en", at, $"Clock question {i}",
+                    new Answer(400, 100, 0.001m, 50, 5, "doc-a", Low: false));
+            }
+        }
+
+        await AssertReportsMatchHourlyRowsAsync("America/New_York", new(2025, 3, 8), new(2025, 3, 10), step: 1);
+        await AssertReportsMatchHourlyRowsAsync("America/New_York", new(2025, 11, 1), new(2025, 11, 3), step: 1);
+        // The short and the long day themselves: one question and one answer per local hour.
+        var spring = await Service().GetReportAsync(AnalyticsRange.Custom(new(2025, 3, 9), new(2025, 3, 9)), AnalyticsFilter.All, Ct);
+        var autumn = await Service().GetReportAsync(AnalyticsRange.Custom(new(2025, 11, 2), new(2025, 11, 2)), AnalyticsFilter.All, Ct);
+        Assert.Equal(2 * 23L, spring.Cards.Messages);
+        Assert.Equal(2 * 25L, autumn.Cards.Messages);
+    }
+
+    /// <summary>
+    /// Every range from <paramref name="first"/> to <paramref name="last"/> (starts every <paramref name="step"/>
+    /// days): the report, built from whole UTC days' rollups plus hourly rows at its ends, against a reference summed
+    /// from the hourly rows alone.
+    /// </summary>
+    private async Task AssertReportsMatchHourlyRowsAsync(string zone, DateOnly first, DateOnly last, int step)
+    {
         var usage = (IUsageStore)store;
-        var hourly = await usage.GetDailyUsageAsync(new(2025, 7, 1), new(2025, 7, 31), Ct);
-        var markers = await usage.GetActiveUsersAsync(new(2025, 7, 1), new(2025, 7, 31), Ct);
-        var citations = await usage.GetCitationUsageAsync(new(2025, 7, 1), new(2025, 7, 31), Ct);
+        var hourly = await usage.GetDailyUsageAsync(first.AddDays(-2), last.AddDays(2), Ct);
+        var markers = await usage.GetActiveUsersAsync(first.AddDays(-2), last.AddDays(2), Ct);
+        var citations = await usage.GetCitationUsageAsync(first.AddDays(-2), last.AddDays(2), Ct);
         var timeZone = TimeZoneInfo.FindSystemTimeZoneById(zone);
         foreach (var filter in new[] { AnalyticsFilter.All, new AnalyticsFilter(Role: AppRoles.Instructor), new AnalyticsFilter(Language: "es") })
         {
-            for (var from = new DateOnly(2025, 7, 10); from <= new DateOnly(2025, 7, 16); from = from.AddDays(2))
+            for (var from = first; from <= last; from = from.AddDays(step))
             {
-                for (var to = from; to <= new DateOnly(2025, 7, 16); to = to.AddDays(1))
+                for (var to = from; to <= last; to = to.AddDays(1))
                 {
                     var range = AnalyticsRange.Custom(from, to);
                     var (start, end) = range.ToUtc(timeZone);
