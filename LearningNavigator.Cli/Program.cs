@@ -22,13 +22,24 @@ var root = new RootCommand("Learning Navigator from the command line: the same l
 
 try
 {
-    // Our own handlers below print configuration and input errors as one line, not a stack trace.
-    return await root.Parse(commandArgs).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    // Our own handlers below print configuration and input errors as one line, not a stack trace. Ctrl+C cancels
+    // the running command; the load command then needs more than the default 2 s to stop the app it started and
+    // delete its temporary data folder.
+    return await root.Parse(commandArgs).InvokeAsync(new InvocationConfiguration
+    {
+        EnableDefaultExceptionHandler = false,
+        ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
+    });
 }
 catch (OptionsValidationException ex)
 {
     Console.Error.WriteLine($"Configuration error: {string.Join(" ", ex.Failures)}");
     return 2;
+}
+catch (OperationCanceledException)
+{
+    Console.Error.WriteLine("Stopped.");
+    return 130;
 }
 catch (InvalidQuestionException ex)
 {
