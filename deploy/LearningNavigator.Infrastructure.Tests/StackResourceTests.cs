@@ -78,6 +78,25 @@ public sealed class StackResourceTests(SynthesizedStack stack)
     }
 
     [Fact]
+    public void The_sign_in_client_secret_reaches_the_container_from_secrets_manager_never_as_plain_text()
+    {
+        var secret = stack.LogicalId("AWS::SecretsManager::Secret", "CognitoClientSecret");
+        Template.HasResourceProperties("AWS::ECS::TaskDefinition", Obj(
+            ("ContainerDefinitions", new object[]
+            {
+                Match.ObjectLike(Obj(("Secrets", Match.ArrayWith(new object[]
+                {
+                    Obj(("Name", "Authentication__Cognito__ClientSecret"), ("ValueFrom", Obj(("Ref", secret)))),
+                })))),
+            })));
+        var environment = stack.Resources("AWS::ECS::TaskDefinition").Single().Value!["Properties"]!["ContainerDefinitions"]![0]!["Environment"]!.AsArray();
+        Assert.DoesNotContain(environment, e => (string?)e!["Name"] == "Authentication__Cognito__ClientSecret");
+        // The secret's value comes from Cognito at deploy time, not from anything written in the template.
+        var value = stack.Resources("AWS::SecretsManager::Secret").Single(r => r.Key == secret).Value!["Properties"]!["SecretString"]!;
+        Assert.Contains("Fn::GetAtt", value.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_app_runs_on_fargate_read_only_with_a_health_check_behind_a_sticky_alb()
     {
         Template.HasResourceProperties("AWS::ECS::TaskDefinition", Obj(
@@ -130,8 +149,10 @@ public sealed class StackResourceTests(SynthesizedStack stack)
     [Fact]
     public void The_zendesk_token_is_a_retained_secret()
     {
-        Template.ResourceCountIs("AWS::SecretsManager::Secret", 1);
-        Template.HasResource("AWS::SecretsManager::Secret", Obj(("DeletionPolicy", "Retain")));
+        // The other secret is the Cognito client's, which Cognito can always give again.
+        Template.ResourceCountIs("AWS::SecretsManager::Secret", 2);
+        var zendesk = stack.Resources("AWS::SecretsManager::Secret").Single(r => r.Key.StartsWith("ZendeskToken", StringComparison.Ordinal)).Value!;
+        Assert.Equal("Retain", (string?)zendesk["DeletionPolicy"]);
     }
 
     [Fact]

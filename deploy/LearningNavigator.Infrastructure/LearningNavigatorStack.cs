@@ -38,7 +38,6 @@ public sealed class LearningNavigatorStack : Stack
             ["KnowledgeBase__Bucket"] = Data.Documents.BucketName,
             ["KnowledgeBase__KeyPrefix"] = DataStores.DocumentsPrefix,
             ["Zendesk__TokenSecretArn"] = ZendeskToken.SecretArn,
-            // Read once OpenID Connect sign-in lands (issue 8); until then the app ignores these keys.
             ["Authentication__Provider"] = "Cognito",
             ["Authentication__Cognito__Authority"] = $"https://cognito-idp.{Region}.amazonaws.com/{Identity.UserPool.UserPoolId}",
             ["Authentication__Cognito__ClientId"] = Identity.Client.UserPoolClientId,
@@ -53,6 +52,16 @@ public sealed class LearningNavigatorStack : Stack
         {
             Web.Container.AddEnvironment(key, value);
         }
+
+        // The sign-in client's secret never appears in the template or the task definition: Cognito generates it,
+        // it is copied into a Secrets Manager secret, and ECS hands it to the container at start. Only the task's
+        // execution role may read it; the app's own role gains nothing.
+        CognitoClientSecret = new Secret(this, "CognitoClientSecret", new SecretProps
+        {
+            Description = "The Cognito app client's secret, read by ECS into Authentication__Cognito__ClientSecret.",
+            SecretStringValue = Identity.Client.UserPoolClientSecret,
+        });
+        Web.Container.AddSecret("Authentication__Cognito__ClientSecret", Amazon.CDK.AWS.ECS.Secret.FromSecretsManager(CognitoClientSecret));
 
         Protection = new Protection(this, "Protection", Web.Service.LoadBalancer.LoadBalancerArn);
         Monitoring = new Monitoring(this, "Monitoring", settings, Web.Service.LoadBalancer);
@@ -76,6 +85,8 @@ public sealed class LearningNavigatorStack : Stack
     public KnowledgeBase Knowledge { get; }
 
     public Secret ZendeskToken { get; }
+
+    public Secret CognitoClientSecret { get; }
 
     public WebService Web { get; }
 
