@@ -532,16 +532,14 @@ public sealed partial class SqliteConversationStore
     public async Task SaveBatchAsync(ConversationBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        await WriteAsync(
-            async connection =>
+        await WriteWithUsageAsync(
+            async (connection, transaction, delta) =>
             {
-                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
                 foreach (var conversation in batch.Conversations)
                 {
                     await InsertConversationAsync(connection, conversation, transaction, cancellationToken);
                 }
 
-                var delta = new UsageDelta();
                 var owners = (await connection.QueryAsync<(string Id, string UserId)>(new CommandDefinition(
                         "SELECT id, user_id FROM conversations WHERE id IN (SELECT value FROM json_each(@ids));",
                         new { ids = System.Text.Json.JsonSerializer.Serialize(batch.Messages.Select(m => m.ConversationId).Distinct()) },
@@ -560,9 +558,6 @@ public sealed partial class SqliteConversationStore
                 {
                     await SaveFeedbackCoreAsync(connection, transaction, feedback, delta, cancellationToken);
                 }
-
-                await ApplyUsageAsync(connection, transaction, delta, cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
             },
             cancellationToken);
     }

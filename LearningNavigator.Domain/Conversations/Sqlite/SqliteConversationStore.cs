@@ -188,12 +188,7 @@ public sealed partial class SqliteConversationStore : IConversationStore, IUsage
     public async Task CreateConversationAsync(Conversation conversation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(conversation);
-        await WriteAsync(
-            async connection =>
-            {
-                await InsertConversationAsync(connection, conversation, transaction: null, cancellationToken);
-            },
-            cancellationToken);
+        await WriteAsync(connection => InsertConversationAsync(connection, conversation, transaction: null, cancellationToken), cancellationToken);
     }
 
     private static Task<int> InsertConversationAsync(SqliteConnection connection, Conversation conversation, DbTransaction? transaction, CancellationToken cancellationToken) =>

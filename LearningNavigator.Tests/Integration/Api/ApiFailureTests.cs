@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LearningNavigator.Conversations;
 using LearningNavigator.Knowledge;
+using LearningNavigator.Tests.TestSupport;
 using LearningNavigator.Web.Api;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -19,7 +20,7 @@ public sealed class ApiFailureTests : IDisposable
         // The index is never searched here, so it need not embed the library either.
         root.ExtraSettings["Retrieval:Local:Mode"] = "Bm25";
         factory = root.WithWebHostBuilder(builder => builder.ConfigureTestServices(services =>
-            services.AddSingleton<IKnowledgeRetriever>(new BrokenRetriever())));
+            services.AddSingleton<IKnowledgeRetriever>(new FailingRetriever(new IOException("The index could not be read.")))));
     }
 
     [Fact]
@@ -44,11 +45,5 @@ public sealed class ApiFailureTests : IDisposable
     {
         factory.Dispose();
         root.Dispose();
-    }
-
-    private sealed class BrokenRetriever : IKnowledgeRetriever
-    {
-        public Task<IReadOnlyList<RetrievedPassage>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken) =>
-            Task.FromException<IReadOnlyList<RetrievedPassage>>(new IOException("The index could not be read."));
     }
 }

@@ -3,6 +3,7 @@ using LearningNavigator.Conversations;
 using LearningNavigator.Conversations.Sqlite;
 using LearningNavigator.Knowledge;
 using LearningNavigator.Tests.Integration;
+using LearningNavigator.Tests.TestSupport;
 using LearningNavigator.Web.Components.Pages.Chat;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -75,27 +76,5 @@ public sealed class ChatFailureTests : DomainChatTestContext
         storeSwitch.Down = false;
         await AskAsync(page, "How do I order participant manuals?");
         page.WaitForAssertion(() => Assert.Contains("How do I order participant manuals?", page.Find("[data-testid=conversation-item]").TextContent, StringComparison.Ordinal));
-    }
-
-    /// <summary>The real index would answer; this one fails while <see cref="Failure"/> is set, then finds a passage.</summary>
-    private sealed class FailingRetriever : IKnowledgeRetriever
-    {
-        public Exception? Failure { get; set; }
-
-        public Task<IReadOnlyList<RetrievedPassage>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken) =>
-            Failure is { } failure
-                ? Task.FromException<IReadOnlyList<RetrievedPassage>>(failure)
-                : Task.FromResult<IReadOnlyList<RetrievedPassage>>(
-                [
-                    new RetrievedPassage
-                    {
-                        ChunkId = "invoicing#0",
-                        DocumentId = "invoicing",
-                        Title = "Invoicing",
-                        Language = "en",
-                        Text = "Submit the invoice for a course you taught within 30 days of the course end date.",
-                        Score = 1,
-                    },
-                ]);
     }
 }

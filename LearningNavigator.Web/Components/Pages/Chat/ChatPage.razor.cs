@@ -209,25 +209,9 @@ public sealed partial class ChatPage : IDisposable
 
             liveStatus = answer.Interrupted ? L["Chat.AnswerStopped"] : L["Chat.AnswerReady"];
         }
-        catch (InvalidQuestionException ex)
+        catch (Exception ex) when (ex is InvalidQuestionException or RateLimitExceededException)
         {
-            messages.Remove(answer);
-            if (removeOnInvalid)
-            {
-                messages.Remove(question);
-            }
-
-            notice = ex.Message;
-            liveStatus = null;
-        }
-        catch (RateLimitExceededException ex)
-        {
-            messages.Remove(answer);
-            if (removeOnInvalid)
-            {
-                messages.Remove(question);
-            }
-
+            Withdraw();
             notice = ex.Message;
             liveStatus = null;
         }
@@ -255,12 +239,7 @@ public sealed partial class ChatPage : IDisposable
             }
             else
             {
-                messages.Remove(answer);
-                if (removeOnInvalid)
-                {
-                    messages.Remove(question);
-                }
-
+                Withdraw();
                 notice = L["Chat.NotSent"];
             }
 
@@ -286,6 +265,16 @@ public sealed partial class ChatPage : IDisposable
         if (ConversationId != activeConversationId)
         {
             Navigation.NavigateTo($"c/{activeConversationId}", new NavigationOptions { ReplaceHistoryEntry = true });
+        }
+
+        // Nothing was stored for this exchange, so nothing of it stays on screen (a regenerated question stays).
+        void Withdraw()
+        {
+            messages.Remove(answer);
+            if (removeOnInvalid)
+            {
+                messages.Remove(question);
+            }
         }
     }
 

@@ -48,9 +48,10 @@ public sealed partial class FeedbackBar
             return;
         }
 
-        if (await SaveAsync(new FeedbackSubmission(Message.Id, rating, NullIfBlank(comment))))
+        var saved = NullIfBlank(comment);
+        if (await SaveAsync(new FeedbackSubmission(Message.Id, rating, saved)))
         {
-            Message.FeedbackComment = NullIfBlank(comment);
+            Message.FeedbackComment = saved;
             status = L["Feedback.CommentSaved"];
             commentOpen = false;
         }
