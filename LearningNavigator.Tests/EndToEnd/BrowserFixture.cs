@@ -15,7 +15,12 @@ public sealed class BrowserFixture : IAsyncLifetime
 {
     private IPlaywright? playwright;
 
-    public NavigatorAppFactory App { get; } = new(wordDelay: TimeSpan.FromMilliseconds(10));
+    public BrowserFixture() => App = new(wordDelay: TimeSpan.FromMilliseconds(10)) { TestServices = Faults.Install };
+
+    public NavigatorAppFactory App { get; }
+
+    /// <summary>Off unless a test turns a fault on; tests of this collection run one at a time.</summary>
+    public BrowserFaults Faults { get; } = new();
 
     public string BaseUrl { get; private set; } = string.Empty;
 

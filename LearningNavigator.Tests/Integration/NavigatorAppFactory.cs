@@ -1,8 +1,10 @@
 using LearningNavigator.Tests.TestSupport;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace LearningNavigator.Tests.Integration;
@@ -21,6 +23,9 @@ public class NavigatorAppFactory(string? dataDirectory = null, TimeSpan? wordDel
 
     /// <summary>Settings applied after the defaults above, for tests that need the production value back.</summary>
     public Dictionary<string, string?> ExtraSettings { get; } = [];
+
+    /// <summary>Service replacements applied after the app's own registrations (fault switches for browser tests).</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -43,6 +48,10 @@ public class NavigatorAppFactory(string? dataDirectory = null, TimeSpan? wordDel
             ["Auth:RequireAdminMfa"] = "false",
         }));
         builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(ExtraSettings));
+        if (TestServices is not null)
+        {
+            builder.ConfigureTestServices(TestServices);
+        }
     }
 
     protected override void Dispose(bool disposing)

@@ -72,9 +72,12 @@ public sealed class ChatFailureTests : DomainChatTestContext
         Assert.Empty(page.FindAll("[data-testid=message-user]"));
         Assert.Empty(page.FindAll("[data-testid=message-assistant]"));
         Assert.Empty(page.FindAll("[data-testid=chat-stop]"));
+        // The question goes back into the box, so sending it again needs no retyping.
+        Assert.Equal("How do I order participant manuals?", page.Find("[data-testid=chat-input]").GetAttribute("value"));
 
         storeSwitch.Down = false;
-        await AskAsync(page, "How do I order participant manuals?");
+        await page.Find("form[data-testid=chat-composer]").SubmitAsync();
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=message-user]")));
         page.WaitForAssertion(() => Assert.Contains("How do I order participant manuals?", page.Find("[data-testid=conversation-item]").TextContent, StringComparison.Ordinal));
     }
 }

@@ -109,6 +109,29 @@ public sealed class MessageListTests : ComponentTestContext
         Quote = "The quoted sentence.",
     };
 
+    [Theory]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    public void A_weak_answer_says_it_was_flagged_unless_it_was_cut_short(bool interrupted, bool noteShown)
+    {
+        // Both are kept as weak answers for the admins; only the complete one means no document answered well.
+        var answer = ChatMessageModel.FromStored(new StoredMessage
+        {
+            Id = "a1",
+            ConversationId = "c1",
+            Author = MessageAuthor.Assistant,
+            Text = "Partial text",
+            CreatedAt = DateTimeOffset.UtcNow,
+            LowConfidence = true,
+            Interrupted = interrupted,
+        });
+
+        var list = Render<MessageList>(p => p.Add(x => x.Messages, new List<ChatMessageModel> { answer }));
+
+        Assert.Equal(noteShown, list.FindAll("[data-testid=low-confidence]").Count == 1);
+        Assert.Equal(interrupted, list.FindAll("[data-testid=answer-interrupted]").Count == 1);
+    }
+
     private static ChatMessageModel Finished(string id, MessageAuthor author, string text, IReadOnlyList<Citation>? citations = null) =>
         ChatMessageModel.FromStored(new StoredMessage
         {

@@ -30,6 +30,21 @@ public sealed partial class ChatComposer
         await SendAsync();
     }
 
+    /// <summary>
+    /// Gives back a question that was not sent (refused, rate-limited, the store down), so trying again is one
+    /// keystroke; text typed since is left alone.
+    /// </summary>
+    public void Restore(string question)
+    {
+        if (Text.Length > 0)
+        {
+            return;
+        }
+
+        Text = question;
+        StateHasChanged();
+    }
+
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
         if (firstRender)

@@ -267,13 +267,15 @@ public sealed partial class ChatPage : IDisposable
             Navigation.NavigateTo($"c/{activeConversationId}", new NavigationOptions { ReplaceHistoryEntry = true });
         }
 
-        // Nothing was stored for this exchange, so nothing of it stays on screen (a regenerated question stays).
+        // Nothing was stored for this exchange, so nothing of it stays on screen (a regenerated question stays);
+        // a new question goes back into the box to be sent again.
         void Withdraw()
         {
             messages.Remove(answer);
             if (removeOnInvalid)
             {
                 messages.Remove(question);
+                composer?.Restore(question.Text.ToString());
             }
         }
     }
