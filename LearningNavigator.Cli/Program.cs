@@ -36,6 +36,11 @@ catch (OptionsValidationException ex)
     Console.Error.WriteLine($"Configuration error: {string.Join(" ", ex.Failures)}");
     return 2;
 }
+catch (System.ComponentModel.DataAnnotations.ValidationException ex)
+{
+    Console.Error.WriteLine($"Configuration error: {ex.Message}");
+    return 2;
+}
 catch (OperationCanceledException)
 {
     Console.Error.WriteLine("Stopped.");

@@ -50,6 +50,8 @@ public static class EvalCommand
 
             var options = new LocalIndexOptions();
             new ConfigurationBuilder().AddInMemoryCollection(settings).Build().GetSection(LocalIndexOptions.SectionName).Bind(options);
+            // The app validates these at start-up; an evaluation of a setting the app would refuse means nothing.
+            System.ComponentModel.DataAnnotations.Validator.ValidateObject(options, new System.ComponentModel.DataAnnotations.ValidationContext(options), validateAllProperties: true);
             // Progress goes to stderr, so --json still leaves exactly one object on stdout.
             var result = await RunAsync(dataset, options, mode, Console.Error, cancellationToken, parse.GetValue(cache)?.FullName);
             Console.WriteLine(parse.GetValue(json) ? ToJson(result) : ToText(result, mode));

@@ -54,10 +54,20 @@ public sealed class AnswerTiming
     /// </summary>
     public double? AppAddedMs => FirstTokenMs - RetrievalMs - ModelFirstTokenMs;
 
-    public void ServerMeasured(double retrievalMs, double? modelFirstTokenMs)
+    /// <summary>From the request reaching the server to its first word sent on (the API reports it).</summary>
+    public double? RequestFirstTokenMs { get; private set; }
+
+    /// <summary>
+    /// What the app added as the server itself measured it: the same parts as <see cref="AppAddedMs"/> but without
+    /// the network and the simulated users' own waits for a core, which share this machine with the server.
+    /// </summary>
+    public double? ServerAppAddedMs => RequestFirstTokenMs - RetrievalMs - ModelFirstTokenMs;
+
+    public void ServerMeasured(double retrievalMs, double? modelFirstTokenMs, double? requestFirstTokenMs = null)
     {
         RetrievalMs = retrievalMs;
         ModelFirstTokenMs = modelFirstTokenMs;
+        RequestFirstTokenMs = requestFirstTokenMs;
     }
 
     public void Complete()

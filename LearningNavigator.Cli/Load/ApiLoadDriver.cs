@@ -63,9 +63,12 @@ public sealed class ApiLoadDriver(Uri baseAddress, Func<int, CancellationToken, 
                             timing.Token();
                             break;
                         case "usage":
-                            if (JsonNode.Parse(item.Data)?["timings"] is { } server)
+                            if (JsonNode.Parse(item.Data) is { } usage && usage["timings"] is { } server)
                             {
-                                timing.ServerMeasured(server["retrievalMs"]!.GetValue<double>(), server["modelFirstTokenMs"]?.GetValue<double>());
+                                timing.ServerMeasured(
+                                    server["retrievalMs"]!.GetValue<double>(),
+                                    server["modelFirstTokenMs"]?.GetValue<double>(),
+                                    usage["requestFirstTokenMs"]?.GetValue<double>());
                             }
 
                             break;

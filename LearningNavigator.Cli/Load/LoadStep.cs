@@ -102,6 +102,7 @@ public sealed record LoadResult(
     double RetrievalP95,
     double AppAddedP50,
     double AppAddedP95,
+    double ServerAppAddedP95,
     double CoresUsed,
     double PeakWorkingSetMb,
     double? ClientCoresUsed,
@@ -114,6 +115,7 @@ public sealed record LoadResult(
         var gaps = done.SelectMany(a => a.GapsMs).Order().ToList();
         var retrievals = Sorted(done.Select(a => a.RetrievalMs));
         var appAdded = Sorted(done.Select(a => a.AppAddedMs));
+        var serverAppAdded = Sorted(done.Select(a => a.ServerAppAddedMs));
         var errors = answers.Where(a => a.Error is not null).GroupBy(a => a.Error!).Select(g => $"{g.Key} x{g.Count()}").ToList();
         var seconds = elapsed.TotalSeconds;
         return new LoadResult(
@@ -121,15 +123,16 @@ public sealed record LoadResult(
             Percentile(firstTokens, 0.5), Percentile(firstTokens, 0.95),
             Percentile(gaps, 0.5), Percentile(gaps, 0.95), gaps.Count == 0 ? double.NaN : gaps[^1],
             done.Sum(a => a.Tokens) / seconds,
-            Percentile(retrievals, 0.95), Percentile(appAdded, 0.5), Percentile(appAdded, 0.95), cores, memoryMb, clientCores, errors);
+            Percentile(retrievals, 0.95), Percentile(appAdded, 0.5), Percentile(appAdded, 0.95),
+            Percentile(serverAppAdded, 0.95), cores, memoryMb, clientCores, errors);
     }
 
     public static string Header =>
-        "| driver | users | answers | failed | answers/s | TTFT p50 ms | TTFT p95 ms | retrieval p95 ms | app-added p50 ms | app-added p95 ms | gap p50 ms | gap p95 ms | gap max ms | tokens/s | CPU cores | peak WS MB | client CPU cores |\n"
-        + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
+        "| driver | users | answers | failed | answers/s | TTFT p50 ms | TTFT p95 ms | retrieval p95 ms | app-added p50 ms | app-added p95 ms | server-measured app-added p95 ms | gap p50 ms | gap p95 ms | gap max ms | tokens/s | CPU cores | peak WS MB | client CPU cores |\n"
+        + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
 
     public string Row =>
-        $"| {Driver} | {Users} | {Answers} | {Failed} | {AnswersPerSecond:F1} | {FirstTokenP50:F1} | {FirstTokenP95:F1} | {RetrievalP95:F1} | {AppAddedP50:F1} | {AppAddedP95:F1} | {GapP50:F1} | {GapP95:F1} | {GapMax:F0} | {TokensPerSecond:F0} | {CoresUsed:F2} | {PeakWorkingSetMb:F0} | {(ClientCoresUsed is { } client ? client.ToString("F2", CultureInfo.InvariantCulture) : "same process")} |";
+        $"| {Driver} | {Users} | {Answers} | {Failed} | {AnswersPerSecond:F1} | {FirstTokenP50:F1} | {FirstTokenP95:F1} | {RetrievalP95:F1} | {AppAddedP50:F1} | {AppAddedP95:F1} | {(double.IsNaN(ServerAppAddedP95) ? "—" : ServerAppAddedP95.ToString("F1", CultureInfo.InvariantCulture))} | {GapP50:F1} | {GapP95:F1} | {GapMax:F0} | {TokensPerSecond:F0} | {CoresUsed:F2} | {PeakWorkingSetMb:F0} | {(ClientCoresUsed is { } client ? client.ToString("F2", CultureInfo.InvariantCulture) : "same process")} |";
 
     /// <summary>The measured values in order; answers that lack the measure are left out.</summary>
     private static List<double> Sorted(IEnumerable<double?> values) => [.. values.OfType<double>().Order()];

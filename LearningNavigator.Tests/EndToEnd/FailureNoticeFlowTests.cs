@@ -55,7 +55,7 @@ public sealed class FailureNoticeFlowTests(BrowserFixture browser)
     public async Task A_question_the_store_cannot_take_is_not_shown_as_sent()
     {
         var page = await browser.NewSignedInPageAsync("staff@example.org");
-        // The switch sits in front of the app's store, which the signed-in page has resolved by now.
+        // The switch is made when the app first resolves its store; resolving it here makes sure it exists.
         _ = browser.App.Services.GetRequiredService<IConversationStore>();
         try
         {

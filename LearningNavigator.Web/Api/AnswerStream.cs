@@ -29,6 +29,7 @@ public static class AnswerStream
         bool crisis,
         AskRequest request,
         IConversationStore store,
+        RequestClock? clock,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var finished = false;
@@ -38,6 +39,7 @@ public static class AnswerStream
             StoredMessage? answer = null;
             AnswerTimings? timings = null;
             AnswerGenerationException? failure = null;
+            double? requestFirstTokenMs = null;
             while (true)
             {
                 try
@@ -60,6 +62,8 @@ public static class AnswerStream
                     case AnswerDelta delta:
                         // On crisis language the pipeline's first text is the crisis resources.
                         yield return Item(crisisPending ? Crisis : Delta, new TextEvent(delta.Text));
+                        // Resumed only once the writer has sent the item on: the first word is on its way.
+                        requestFirstTokenMs ??= clock?.ElapsedMs();
                         crisisPending = false;
                         break;
                     case AnswerCompleted completed:
@@ -78,7 +82,7 @@ public static class AnswerStream
             yield return Item(Citations, new CitationsEvent([.. answer.Citations.Select(CitationDto.From)]));
             yield return Item(Usage, new UsageEvent(
                 answer.Model, answer.InputTokens, answer.OutputTokens, answer.CacheReadTokens, answer.CacheWriteTokens,
-                answer.EstimatedCostUsd, answer.LatencyMs, answer.TimeToFirstTokenMs, timings));
+                answer.EstimatedCostUsd, answer.LatencyMs, answer.TimeToFirstTokenMs, timings, requestFirstTokenMs));
             var asked = (await store.GetMessagesAsync(accepted.Conversation.Id, cancellationToken))
                 .Where(m => m.Author == MessageAuthor.User).Select(m => m.Text);
             yield return Item(FollowUps, new FollowUpsEvent(FollowUpSuggestions.For(

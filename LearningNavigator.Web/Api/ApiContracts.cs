@@ -84,7 +84,8 @@ public sealed record UsageEvent(
     decimal? EstimatedCostUsd,
     int? LatencyMs,
     int? TimeToFirstTokenMs,
-    AnswerTimings? Timings = null);
+    AnswerTimings? Timings = null,
+    double? RequestFirstTokenMs = null);
 
 public sealed record FollowUpsEvent(IReadOnlyList<string> Questions);
 

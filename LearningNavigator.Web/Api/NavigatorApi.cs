@@ -24,6 +24,7 @@ public static class NavigatorApi
     public static IServiceCollection AddNavigatorApi(this IServiceCollection services)
     {
         services.AddProblemDetails();
+        services.AddTransient<IStartupFilter, RequestClockStartupFilter>();
         services.AddNavigatorApiAuthentication();
         services.AddNavigatorOpenApi();
         return services;
@@ -227,7 +228,7 @@ public static class NavigatorApi
 
             var crisis = CrisisGuardrail.IsCrisis(request.Text.Trim());
             handedOver = true;
-            return TypedResults.ServerSentEvents(AnswerStream.EventsAsync(events, accepted, crisis, request, store, cancellationToken));
+            return TypedResults.ServerSentEvents(AnswerStream.EventsAsync(events, accepted, crisis, request, store, http.Features.Get<RequestClock>(), cancellationToken));
         }
         catch (InvalidQuestionException ex)
         {

@@ -17,7 +17,7 @@ public enum RetrievalMode
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1720:Identifier contains type name", Justification = "The setting's values name the number formats an operator knows.")]
 public enum EmbeddingPrecision
 {
-    /// <summary>8-bit integer weights: about 45 % less CPU per question; vectors within a cosine of 0.99 of Float32.</summary>
+    /// <summary>8-bit integer weights: about 45 % less CPU per question; vectors at a cosine of about 0.99 to Float32's.</summary>
     Int8,
     /// <summary>The packaged 32-bit weights, unchanged.</summary>
     Float32,

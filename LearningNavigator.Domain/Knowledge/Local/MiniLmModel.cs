@@ -22,10 +22,16 @@ public sealed class MiniLmModel : IDisposable
 
     private readonly InferenceSession _session;
     private readonly MiniLMTokenizer _tokenizer = new();
+    private readonly long _separatorId;
 
-    private MiniLmModel(InferenceSession session) => _session = session;
+    private MiniLmModel(InferenceSession session)
+    {
+        _session = session;
+        // A text of nothing is [CLS] [SEP]: the separator's id, read from the vocabulary rather than written here.
+        _separatorId = _tokenizer.Encode([" "])[0].Item1[^1];
+    }
 
-    /// <summary>Loads the packaged model, quantised to 8-bit weights or not; quantising takes about half a second.</summary>
+    /// <summary>Loads the packaged model, quantised to 8-bit weights or not; quantising takes about 0.3 s.</summary>
     public static MiniLmModel Load(EmbeddingPrecision precision)
     {
         byte[] model;
@@ -65,6 +71,11 @@ public sealed class MiniLmModel : IDisposable
     public float[][] Encode(string[] texts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(texts);
+        if (texts.Length == 0)
+        {
+            return [];
+        }
+
         var encoded = _tokenizer.Encode(texts);
         var count = encoded.Count;
         var length = Math.Min(MaxWordPieces, encoded.Max(e => e.Item1.Length));
@@ -78,11 +89,11 @@ public sealed class MiniLmModel : IDisposable
             rowIds.AsSpan(0, used).CopyTo(ids.AsSpan(row * length));
             rowMask.AsSpan(0, used).CopyTo(mask.AsSpan(row * length));
             rowTypes.AsSpan(0, used).CopyTo(types.AsSpan(row * length));
-            var realLength = (int)rowMask.Sum();
-            if (realLength > length)
+            if (rowMask.Sum() > length)
             {
-                // Cut text still ends with the separator the model was trained to see.
-                ids[(row * length) + length - 1] = rowIds[realLength - 1];
+                // Cut text still ends with the separator the model was trained to see. (The tokenizer's own cut at
+                // 512 pieces drops it, so it is written here, not copied from the row.)
+                ids[(row * length) + length - 1] = _separatorId;
             }
         }
 

@@ -23,12 +23,19 @@ public static class OnnxWeightQuantizer
     public static (byte[] Model, int QuantisedProducts) Quantize(Stream model)
     {
         ArgumentNullException.ThrowIfNull(model);
+        if (!BitConverter.IsLittleEndian)
+        {
+            // ONNX stores raw tensor data little-endian; reinterpreting it in place would be wrong here.
+            throw new PlatformNotSupportedException("Quantising an ONNX model needs a little-endian CPU; use Retrieval:Local:EmbeddingPrecision=Float32.");
+        }
+
         // Parsed straight from the stream: a byte copy of the float model would be another 90 MB at start-up.
         var proto = ModelProto.Parser.ParseFrom(model);
         var graph = proto.Graph;
         var initializers = graph.Initializer.ToDictionary(i => i.Name, StringComparer.Ordinal);
-        // A weight that anything other than one MatMul reads must stay as it is.
-        var readers = graph.Node.SelectMany(n => n.Input).GroupBy(name => name, StringComparer.Ordinal)
+        // A weight that anything other than one MatMul reads (another node, a graph output) must stay as it is.
+        var readers = graph.Node.SelectMany(n => n.Input).Concat(graph.Output.Select(o => o.Name))
+            .GroupBy(name => name, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var replaced = new List<TensorProto>();
         for (var i = 0; i < graph.Node.Count; i++)
@@ -37,6 +44,7 @@ public static class OnnxWeightQuantizer
             if (node.OpType != "MatMul" || node.Input.Count != 2
                 || !initializers.TryGetValue(node.Input[1], out var weights)
                 || weights.DataType != (int)TensorProto.Types.DataType.Float || weights.Dims.Count != 2
+                || weights.DataLocation == TensorProto.Types.DataLocation.External
                 || readers[weights.Name] != 1)
             {
                 continue;

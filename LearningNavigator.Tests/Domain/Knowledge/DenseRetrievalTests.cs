@@ -182,9 +182,12 @@ public sealed class DenseRetrievalTests : IDisposable
         await SeedAsync(before);
         before.Dispose();
 
-        // Vectors of two models are not comparable: a new model embeds every chunk again on first search.
+        // Vectors of two models are not comparable: a new model embeds every chunk again, here ahead of any question
+        // (the app does it at start-up), so the first search embeds only its question.
         var changed = new KeywordEmbedder(Synonyms, modelId: "model-b");
         var reopened = Open(RetrievalMode.Hybrid, changed);
+        reopened.PrepareVectors(CancellationToken.None);
+        Assert.Equal(3, changed.TextsEmbedded);
         Assert.Equal("panic", (await AskAsync(reopened, "anxiety", AppRoles.Instructor))[0].DocumentId);
         Assert.Equal(3 + 1, changed.TextsEmbedded);
         reopened.Dispose();

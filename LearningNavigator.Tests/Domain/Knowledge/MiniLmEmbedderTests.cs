@@ -59,7 +59,6 @@ public sealed class MiniLmEmbedderTests
             Assert.InRange(similarity, 0.98f, 0.99999f);
         }
 
-        Assert.NotEqual(new MiniLmEmbedder(EmbeddingPrecision.Int8).ModelId, new MiniLmEmbedder(EmbeddingPrecision.Float32).ModelId);
     }
 
     [Fact]
@@ -74,6 +73,30 @@ public sealed class MiniLmEmbedderTests
 
         Assert.Equal(1.0, TensorPrimitives.Norm(vectors[0]), 3);
         Assert.True(TensorPrimitives.CosineSimilarity(vectors[0], vectors[1]) > 0.99999f);
+    }
+
+    [Fact]
+    public void Text_past_512_word_pieces_still_ends_with_the_separator()
+    {
+        // "a.b." is four word pieces, so 200 of them run past the tokenizer's own 512 cut, which drops [SEP]. Cut at
+        // 256 it must read exactly like a text that is [CLS], the same 254 pieces and [SEP].
+        var longText = string.Join(' ', Enumerable.Repeat("a.b.", 200));
+        var sameStart = string.Join(' ', Enumerable.Repeat("a.b.", 63)) + " a.";
+        var embedder = new MiniLmEmbedder(reuseVectors: false);
+
+        var vectors = embedder.Embed([longText, sameStart], CancellationToken.None);
+
+        Assert.Equal(vectors[1], vectors[0]);
+    }
+
+    [Fact]
+    public void Each_precision_names_its_own_vectors_and_neither_claims_the_packaged_encoders()
+    {
+        // The package's encoder cut at 512 word pieces; these cut at 256, so an index of its vectors is embedded again.
+        string[] ids = [new MiniLmEmbedder(EmbeddingPrecision.Int8).ModelId, new MiniLmEmbedder(EmbeddingPrecision.Float32).ModelId, MiniLmEmbedder.PackagedEncoderModelId];
+
+        Assert.Equal(3, ids.Distinct(StringComparer.Ordinal).Count());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MiniLmEmbedder((EmbeddingPrecision)7));
     }
 
     [Theory]

@@ -86,6 +86,8 @@ public sealed class ApiTests(ApiAppFixture app) : IClassFixture<ApiAppFixture>
         var timings = usage.GetProperty("timings");
         Assert.True(timings.GetProperty("firstTokenMs").GetDouble() >= timings.GetProperty("retrievalMs").GetDouble() + timings.GetProperty("modelFirstTokenMs").GetDouble() - 0.2);
         Assert.True(timings.GetProperty("appAddedMs").GetDouble() >= -0.2);
+        // The request's clock starts before sign-in and the pipeline, and stops once the first word is sent on.
+        Assert.True(usage.GetProperty("requestFirstTokenMs").GetDouble() >= timings.GetProperty("firstTokenMs").GetDouble() - 0.2);
         Assert.Equal(3, ApiCaller.Data(events.Single(e => e.EventType == AnswerStream.FollowUps)).GetProperty("questions").GetArrayLength());
 
         // The same conversation read back through the API, in pages of one message.
