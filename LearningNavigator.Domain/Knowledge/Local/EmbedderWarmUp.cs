@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,17 +12,20 @@ namespace LearningNavigator.Knowledge.Local;
 /// never waits.
 /// </summary>
 internal sealed partial class EmbedderWarmUp(
-    ITextEmbedder embedder, LuceneKnowledgeIndex index, IOptions<LocalIndexOptions> options, ILogger<EmbedderWarmUp> logger) : BackgroundService
+    IServiceProvider services, IOptions<RetrievalOptions> retrieval, IOptions<LocalIndexOptions> options, ILogger<EmbedderWarmUp> logger) : BackgroundService
 {
+    // With a Bedrock Knowledge Base the local index and model are never used: resolving them (lazily, below) would
+    // open an index folder and hold some 500 MB of model for nothing.
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         options.Value.Mode == RetrievalMode.Bm25
+        || !string.Equals(retrieval.Value.Provider, RetrievalOptions.LocalProvider, StringComparison.OrdinalIgnoreCase)
             ? Task.CompletedTask
             : Task.Run(() =>
             {
                 try
                 {
-                    embedder.Embed(["warm-up"], stoppingToken);
-                    index.PrepareVectors(stoppingToken);
+                    services.GetRequiredService<ITextEmbedder>().Embed(["warm-up"], stoppingToken);
+                    services.GetRequiredService<LuceneKnowledgeIndex>().PrepareVectors(stoppingToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
