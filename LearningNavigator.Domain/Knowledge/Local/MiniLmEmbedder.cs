@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Numerics.Tensors;
-using Microsoft.ML.OnnxRuntime;
 
 namespace LearningNavigator.Knowledge.Local;
 
@@ -31,15 +30,13 @@ public sealed class MiniLmEmbedder(EmbeddingPrecision precision = EmbeddingPreci
     // with most chunks unchanged, a second host in the same process) reuses the vector. Bounded: about 6 MB per precision.
     private const int MemoCapacity = 4096;
 
-    private static readonly Lazy<MiniLmModel> Int8Model = new(() => MiniLmModel.Load(EmbeddingPrecision.Int8), LazyThreadSafetyMode.ExecutionAndPublication);
-    private static readonly Lazy<MiniLmModel> Float32Model = new(() => MiniLmModel.Load(EmbeddingPrecision.Float32), LazyThreadSafetyMode.ExecutionAndPublication);
-    private static readonly ConcurrentDictionary<string, float[]> Int8Memo = new(StringComparer.Ordinal);
-    private static readonly ConcurrentDictionary<string, float[]> Float32Memo = new(StringComparer.Ordinal);
+    private static readonly Shared Int8 = new(EmbeddingPrecision.Int8);
+    private static readonly Shared Float32 = new(EmbeddingPrecision.Float32);
 
-    private readonly ConcurrentDictionary<string, float[]> _memo = precision switch
+    private readonly Shared _shared = precision switch
     {
-        EmbeddingPrecision.Int8 => Int8Memo,
-        EmbeddingPrecision.Float32 => Float32Memo,
+        EmbeddingPrecision.Int8 => Int8,
+        EmbeddingPrecision.Float32 => Float32,
         _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, "The embedding precision is Int8 or Float32."),
     };
 
@@ -60,7 +57,7 @@ public sealed class MiniLmEmbedder(EmbeddingPrecision precision = EmbeddingPreci
 
         var prepared = texts.Select(Truncate).ToArray();
         var order = Enumerable.Range(0, prepared.Length)
-            .Where(i => !reuseVectors || !_memo.TryGetValue(prepared[i], out result[i]!))
+            .Where(i => !reuseVectors || !_shared.Memo.TryGetValue(prepared[i], out result[i]!))
             .OrderBy(i => prepared[i].Length)
             .ToArray();
         if (order.Length == 0)
@@ -68,12 +65,12 @@ public sealed class MiniLmEmbedder(EmbeddingPrecision precision = EmbeddingPreci
             return CopyOf(result);
         }
 
-        var model = (precision == EmbeddingPrecision.Int8 ? Int8Model : Float32Model).Value;
+        var model = _shared.Model.Value;
         for (var start = 0; start < order.Length; start += BatchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var batch = order.AsSpan(start, Math.Min(BatchSize, order.Length - start)).ToArray();
-            var vectors = Encode(model, [.. batch.Select(i => prepared[i])], cancellationToken);
+            var vectors = model.Encode([.. batch.Select(i => prepared[i])], cancellationToken);
             for (var j = 0; j < batch.Length; j++)
             {
                 result[batch[j]] = Normalise(vectors[j]);
@@ -82,32 +79,16 @@ public sealed class MiniLmEmbedder(EmbeddingPrecision precision = EmbeddingPreci
                     continue;
                 }
 
-                if (_memo.Count >= MemoCapacity)
+                if (_shared.Memo.Count >= MemoCapacity)
                 {
-                    _memo.Clear();
+                    _shared.Memo.Clear();
                 }
 
-                _memo.TryAdd(prepared[batch[j]], result[batch[j]]);
+                _shared.Memo.TryAdd(prepared[batch[j]], result[batch[j]]);
             }
         }
 
         return CopyOf(result);
-    }
-
-    /// <remarks>
-    /// The model stops a run on cancellation by setting ONNX Runtime's terminate flag, and the run then fails with
-    /// an <see cref="OnnxRuntimeException"/>. Callers (a person pressing Stop) expect the usual cancellation instead.
-    /// </remarks>
-    private static float[][] Encode(MiniLmModel model, string[] texts, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return model.Encode(texts, cancellationToken);
-        }
-        catch (OnnxRuntimeException ex) when (cancellationToken.IsCancellationRequested)
-        {
-            throw new OperationCanceledException("The embedding run was cancelled.", ex, cancellationToken);
-        }
     }
 
     // Callers own what they get back; the memo keeps its own copies.
@@ -135,5 +116,13 @@ public sealed class MiniLmEmbedder(EmbeddingPrecision precision = EmbeddingPreci
         }
 
         return vector;
+    }
+
+    /// <summary>One precision's model and memo, shared by every embedder of that precision in the process.</summary>
+    private sealed class Shared(EmbeddingPrecision precision)
+    {
+        public Lazy<MiniLmModel> Model { get; } = new(() => MiniLmModel.Load(precision), LazyThreadSafetyMode.ExecutionAndPublication);
+
+        public ConcurrentDictionary<string, float[]> Memo { get; } = new(StringComparer.Ordinal);
     }
 }

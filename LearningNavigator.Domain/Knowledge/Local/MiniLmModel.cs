@@ -15,7 +15,6 @@ public sealed class MiniLmModel : IDisposable
 
     // The model was trained on at most 256 word pieces (sentence-transformers' max_seq_length); longer input is cut.
     private const int MaxWordPieces = 256;
-    private const int Dimensions = 384;
 
     private static readonly string[] InputNames = ["input_ids", "attention_mask", "token_type_ids"];
     private static readonly string[] OutputNames = ["last_hidden_state"];
@@ -66,7 +65,8 @@ public sealed class MiniLmModel : IDisposable
 
     /// <summary>
     /// One mean-pooled vector per text, in order. A stop sets ONNX Runtime's terminate flag, so a run in progress
-    /// ends early with an <see cref="OnnxRuntimeException"/>; the caller turns that into a cancellation.
+    /// ends early; that ends as the usual <see cref="OperationCanceledException"/> (a person pressing Stop), with
+    /// ONNX Runtime's own exception inside.
     /// </summary>
     public float[][] Encode(string[] texts, CancellationToken cancellationToken)
     {
@@ -103,9 +103,16 @@ public sealed class MiniLmModel : IDisposable
         using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, shape);
         using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, shape);
         using var typesValue = OrtValue.CreateTensorValueFromMemory(types, shape);
-        using var outputs = _session.Run(runOptions, InputNames, [idsValue, maskValue, typesValue], OutputNames);
-        cancellationToken.ThrowIfCancellationRequested();
-        return MeanPool(outputs[0].GetTensorDataAsSpan<float>(), mask, count, length);
+        try
+        {
+            using var outputs = _session.Run(runOptions, InputNames, [idsValue, maskValue, typesValue], OutputNames);
+            cancellationToken.ThrowIfCancellationRequested();
+            return MeanPool(outputs[0].GetTensorDataAsSpan<float>(), mask, count, length);
+        }
+        catch (OnnxRuntimeException ex) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("The embedding run was cancelled.", ex, cancellationToken);
+        }
     }
 
     private static float[][] MeanPool(ReadOnlySpan<float> states, long[] mask, int count, int length)
@@ -113,7 +120,7 @@ public sealed class MiniLmModel : IDisposable
         var vectors = new float[count][];
         for (var row = 0; row < count; row++)
         {
-            var vector = new float[Dimensions];
+            var vector = new float[MiniLmEmbedder.VectorDimensions];
             var tokens = 0;
             for (var position = 0; position < length; position++)
             {
@@ -123,7 +130,7 @@ public sealed class MiniLmModel : IDisposable
                 }
 
                 tokens++;
-                System.Numerics.Tensors.TensorPrimitives.Add(vector, states.Slice(((row * length) + position) * Dimensions, Dimensions), vector);
+                System.Numerics.Tensors.TensorPrimitives.Add(vector, states.Slice(((row * length) + position) * MiniLmEmbedder.VectorDimensions, MiniLmEmbedder.VectorDimensions), vector);
             }
 
             System.Numerics.Tensors.TensorPrimitives.Divide(vector, Math.Max(1, tokens), vector);
