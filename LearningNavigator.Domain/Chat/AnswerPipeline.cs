@@ -74,6 +74,13 @@ public sealed partial class AnswerPipeline(
         answerSpan?.SetTag("navigator.conversation_id", request.ConversationId);
         var question = request.Text.Trim();
         var language = QuestionLanguage(question, request.Language);
+        var verdict = guardrails.Evaluate(question);
+        // The search needs nothing from the store, so it runs while the question is being stored: the store's
+        // time then hides behind the knowledge base's instead of adding to it. Whatever ends this run stops it.
+        // A question the guardrails decline is never searched.
+        await using var search = verdict.Refusal is null
+            ? SearchInBackground.Start(token => TimedRetrieveAsync(question, request.Role, language, answerSpan?.Context ?? default, token), cancellationToken)
+            : null;
         // Once a model slot is held the question is kept, even if the person stops at once: storing it takes
         // milliseconds, and a question they saw sent must not vanish on reload. Stopping ends the answer instead.
         var conversation = await EnsureConversationAsync(request, question, CancellationToken.None);
@@ -110,8 +117,7 @@ public sealed partial class AnswerPipeline(
         var answer = new StringBuilder();
         // From here on the question is acknowledged: however this run ends, an answer row is written.
         await using var pending = new PendingAnswer(store, assistantId, conversation.Id, language, request.Role, answer, time);
-        // Guardrails run before retrieval: crisis resources are the first thing the person sees.
-        var verdict = guardrails.Evaluate(question);
+        // Crisis resources are the first thing the person sees, before anything the search found.
         pending.Safety = verdict.Flags;
         if (verdict.Crisis)
         {
@@ -135,32 +141,23 @@ public sealed partial class AnswerPipeline(
 
         IReadOnlyList<RetrievedPassage> passages;
         TimeSpan retrievalTime;
-        using (var retrieveSpan = NavigatorTelemetry.ActivitySource.StartActivity(NavigatorTelemetry.RetrieveSpan, ActivityKind.Internal, answerSpan?.Context ?? default))
+        try
         {
-            var retrieving = Stopwatch.GetTimestamp();
-            try
-            {
-                passages = await RetrieveAsync(question, request.Role, language, cancellationToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException && cancellationToken.IsCancellationRequested)
-            {
-                // Stopped: whatever a layer below threw on the way out (a torn connection), it is a cancellation.
-                throw new OperationCanceledException("The search was stopped.", ex, cancellationToken);
-            }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                // A failed search (the knowledge base throttled, a broken index) ends this answer the way a failed
-                // model does: stored as interrupted and reported with its cause, so every reader can say what happened.
-                retrieveSpan?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
-                var stored = await pending.StoreInterruptedAsync();
-                Log.RetrievalFailed(logger, ex, conversation.Id);
-                metrics.AnswerFinished(request.Role, "failed", true, null, Stopwatch.GetElapsedTime(started), null, null, null);
-                throw new AnswerGenerationException(stored, ex);
-            }
-
-            retrievalTime = Stopwatch.GetElapsedTime(retrieving);
-            retrieveSpan?.SetTag("navigator.passages", passages.Count);
-            metrics.RetrievalFinished(Stopwatch.GetElapsedTime(started), passages.Count);
+            (passages, retrievalTime) = await search!.Result;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && cancellationToken.IsCancellationRequested)
+        {
+            // Stopped: whatever a layer below threw on the way out (a torn connection), it is a cancellation.
+            throw new OperationCanceledException("The search was stopped.", ex, cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A failed search (the knowledge base throttled, a broken index) ends this answer the way a failed
+            // model does: stored as interrupted and reported with its cause, so every reader can say what happened.
+            var stored = await pending.StoreInterruptedAsync();
+            Log.RetrievalFailed(logger, ex, conversation.Id);
+            metrics.AnswerFinished(request.Role, "failed", true, null, Stopwatch.GetElapsedTime(started), null, null, null);
+            throw new AnswerGenerationException(stored, ex);
         }
 
         yield return new PassagesRetrieved(passages);
@@ -356,6 +353,26 @@ public sealed partial class AnswerPipeline(
         };
         await store.CreateConversationAsync(conversation, cancellationToken);
         return conversation;
+    }
+
+    private async Task<(IReadOnlyList<RetrievedPassage> Passages, TimeSpan Elapsed)> TimedRetrieveAsync(
+        string question, string role, string language, ActivityContext answerContext, CancellationToken cancellationToken)
+    {
+        using var span = NavigatorTelemetry.ActivitySource.StartActivity(NavigatorTelemetry.RetrieveSpan, ActivityKind.Internal, answerContext);
+        var retrieving = Stopwatch.GetTimestamp();
+        try
+        {
+            var passages = await RetrieveAsync(question, role, language, cancellationToken);
+            var elapsed = Stopwatch.GetElapsedTime(retrieving);
+            span?.SetTag("navigator.passages", passages.Count);
+            metrics.RetrievalFinished(elapsed, passages.Count);
+            return (passages, elapsed);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            span?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            throw;
+        }
     }
 
     private async Task<IReadOnlyList<RetrievedPassage>> RetrieveAsync(string question, string role, string language, CancellationToken cancellationToken)
