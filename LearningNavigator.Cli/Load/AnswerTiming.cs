@@ -54,7 +54,10 @@ public sealed class AnswerTiming
     /// </summary>
     public double? AppAddedMs => FirstTokenMs - RetrievalMs - ModelFirstTokenMs;
 
-    /// <summary>From the request reaching the server to its first word sent on (the API reports it).</summary>
+    /// <summary>
+    /// From the question reaching the server to its first word sent on: the API from the request's arrival, a circuit
+    /// from the question reaching the page (after SignalR has read and dispatched it).
+    /// </summary>
     public double? RequestFirstTokenMs { get; private set; }
 
     /// <summary>

@@ -299,7 +299,10 @@ public sealed partial class BlazorCircuitClient : IAsyncDisposable
                     {
                         if (Milliseconds(diff.ChangedAttributes, "data-retrieval-ms") is { } retrieval)
                         {
-                            question.Timing.ServerMeasured(retrieval, Milliseconds(diff.ChangedAttributes, "data-model-first-token-ms"));
+                            question.Timing.ServerMeasured(
+                                retrieval,
+                                Milliseconds(diff.ChangedAttributes, "data-model-first-token-ms"),
+                                Milliseconds(diff.ChangedAttributes, "data-request-first-token-ms"));
                         }
 
                         question.Complete();

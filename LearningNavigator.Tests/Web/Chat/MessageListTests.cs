@@ -70,12 +70,19 @@ public sealed class MessageListTests : ComponentTestContext
             Assert.False(list.Find("[data-testid=message-assistant]").HasAttribute("data-retrieval-ms"));
 
             answer.Append("Invoices are due in 30 days [1].");
+            Assert.NotNull(answer.RequestFirstTokenMs);
+            list.WaitForAssertion(() => Assert.Contains("30 days", list.Find("[data-testid=answer-text]").TextContent, StringComparison.Ordinal));
+            Assert.False(list.Find("[data-testid=message-assistant]").HasAttribute("data-request-first-token-ms"));
             answer.Complete(
                 new StoredMessage { Id = "a1", ConversationId = "c1", Author = MessageAuthor.Assistant, Text = "Invoices are due in 30 days [1].", CreatedAt = DateTimeOffset.UtcNow },
                 new AnswerTimings(AcceptedMs: 1.5, RetrievalMs: 12.25, ModelFirstTokenMs: 3.5, FirstTokenMs: 20));
 
             list.WaitForAssertion(() => Assert.Equal("12.3", list.Find("[data-testid=message-assistant]").GetAttribute("data-retrieval-ms")));
             Assert.Equal("3.5", list.Find("[data-testid=message-assistant]").GetAttribute("data-model-first-token-ms"));
+            // The page's own clock: from the bubble appearing to its first words, shown once the answer is done.
+            var requestFirstToken = list.Find("[data-testid=message-assistant]").GetAttribute("data-request-first-token-ms");
+            Assert.Equal(answer.RequestFirstTokenMs!.Value.ToString("0.0", CultureInfo.InvariantCulture), requestFirstToken);
+            Assert.Matches(@"^\d+\.\d$", requestFirstToken);
         }
         finally
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using LearningNavigator.Chat;
 using LearningNavigator.Conversations;
 
@@ -10,6 +11,7 @@ namespace LearningNavigator.Web.Components.Pages.Chat;
 public sealed class ChatMessageModel
 {
     private string? html;
+    private long? streamingSince;
 
     public required string Id { get; init; }
     public required MessageAuthor Author { get; init; }
@@ -24,6 +26,12 @@ public sealed class ChatMessageModel
 
     /// <summary>Where the time before the first word went, for an answer finished in this session.</summary>
     public AnswerTimings? Timings { get; private set; }
+
+    /// <summary>
+    /// From the question reaching the page to its first words drawn and handed to the connection: the time to the
+    /// first word as the server saw it, without the network or the browser.
+    /// </summary>
+    public double? RequestFirstTokenMs { get; private set; }
 
     /// <summary>The conversation's last answer: the one that offers regenerate and follow-up questions.</summary>
     public bool IsLatest { get; private set; }
@@ -48,6 +56,7 @@ public sealed class ChatMessageModel
     {
         var model = new ChatMessageModel { Id = id, Author = MessageAuthor.Assistant };
         model.IsStreaming = true;
+        model.streamingSince = Stopwatch.GetTimestamp();
         return model;
     }
 
@@ -55,6 +64,11 @@ public sealed class ChatMessageModel
     {
         Text.Append(delta);
         Touch();
+        // Read after Touch: on the circuit the view has rendered the words and queued them for the browser by now.
+        if (RequestFirstTokenMs is null && streamingSince is { } since)
+        {
+            RequestFirstTokenMs = Math.Round(Stopwatch.GetElapsedTime(since).TotalMilliseconds, 1);
+        }
     }
 
     public void Complete(StoredMessage stored, AnswerTimings? timings = null)
