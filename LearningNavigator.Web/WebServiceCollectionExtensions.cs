@@ -1,4 +1,6 @@
+using LearningNavigator.Web.Components.Pages.Chat;
 using LearningNavigator.Web.Resources;
+using Microsoft.AspNetCore.Components.Server.Circuits;
 using MudBlazor.Services;
 
 namespace LearningNavigator.Web;
@@ -9,6 +11,7 @@ public static class WebServiceCollectionExtensions
     public static IServiceCollection AddLearningNavigatorWeb(this IServiceCollection services)
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddScoped<CircuitHandler, CircuitInboundClock>();
         services.AddMudServices();
         services.AddNavigatorLocalization();
         services.AddHostedService<StartupBanner>();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using LearningNavigator.Conversations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -26,6 +27,11 @@ public sealed class ChatFlowTests(BrowserFixture browser)
         await Assertions.Expect(page.GetByTestId("chat-stop")).ToBeVisibleAsync();
         await Assertions.Expect(answer).ToHaveAttributeAsync("data-streaming", "false");
         await Assertions.Expect(page.GetByTestId("chat-stop")).ToHaveCountAsync(0);
+        // The server's own time to the first word, timed from the key press reaching the circuit: never less
+        // than the search it includes.
+        var serverFirstWord = double.Parse((await answer.GetAttributeAsync("data-request-first-token-ms"))!, CultureInfo.InvariantCulture);
+        var search = double.Parse((await answer.GetAttributeAsync("data-retrieval-ms"))!, CultureInfo.InvariantCulture);
+        Assert.InRange(serverFirstWord, search, 60_000);
 
         var chips = answer.GetByTestId("citation");
         Assert.True(await chips.CountAsync() >= 1, "The answer has no citation chip.");

@@ -28,8 +28,9 @@ public sealed class ChatMessageModel
     public AnswerTimings? Timings { get; private set; }
 
     /// <summary>
-    /// From the question reaching the page to its first words drawn and handed to the connection: the time to the
-    /// first word as the server saw it, without the network or the browser.
+    /// From the question reaching the server (the circuit, see <see cref="CircuitInboundClock"/>) to its first words
+    /// drawn and handed to the connection: the time to the first word as the server saw it, without the network or
+    /// the browser.
     /// </summary>
     public double? RequestFirstTokenMs { get; private set; }
 
@@ -52,11 +53,12 @@ public sealed class ChatMessageModel
         return model;
     }
 
-    public static ChatMessageModel Streaming(string id)
+    /// <summary>An answer about to stream, asked at <paramref name="askedAt"/> (a <see cref="Stopwatch"/> timestamp; now if not given).</summary>
+    public static ChatMessageModel Streaming(string id, long? askedAt = null)
     {
         var model = new ChatMessageModel { Id = id, Author = MessageAuthor.Assistant };
         model.IsStreaming = true;
-        model.streamingSince = Stopwatch.GetTimestamp();
+        model.streamingSince = askedAt ?? Stopwatch.GetTimestamp();
         return model;
     }
 
