@@ -51,7 +51,11 @@ public sealed record AnswerCompleted(StoredMessage AssistantMessage) : AnswerEve
 /// <param name="FirstTokenMs">From the call to the first answer text leaving the pipeline.</param>
 public sealed record AnswerTimings(double AcceptedMs, double RetrievalMs, double? ModelFirstTokenMs, double? FirstTokenMs)
 {
-    /// <summary>Time before the first word that was neither retrieval nor the model, within the pipeline.</summary>
+    /// <summary>
+    /// How much longer the first word took than the search and the model alone would have, within the pipeline. The
+    /// search runs while the question is stored, so storing that ends before the search costs nothing here and only
+    /// storing that outlasts it counts: the time a person waits beyond what the knowledge base and the model take.
+    /// </summary>
     public double? AppAddedMs =>
         FirstTokenMs is { } first && ModelFirstTokenMs is { } model ? Math.Round(first - RetrievalMs - model, 1) : null;
 

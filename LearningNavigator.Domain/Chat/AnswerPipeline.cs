@@ -74,7 +74,8 @@ public sealed partial class AnswerPipeline(
         answerSpan?.SetTag("navigator.conversation_id", request.ConversationId);
         var question = request.Text.Trim();
         var language = QuestionLanguage(question, request.Language);
-        var verdict = guardrails.Evaluate(question);
+        // Decided now, counted once the question is kept: a question the store then refuses was never asked.
+        var verdict = Guardrails.Evaluate(question);
         // The search needs nothing from the store, so it runs while the question is being stored: the store's
         // time then hides behind the knowledge base's instead of adding to it. Whatever ends this run stops it.
         // A question the guardrails decline is never searched.
@@ -117,6 +118,7 @@ public sealed partial class AnswerPipeline(
         var answer = new StringBuilder();
         // From here on the question is acknowledged: however this run ends, an answer row is written.
         await using var pending = new PendingAnswer(store, assistantId, conversation.Id, language, request.Role, answer, time);
+        guardrails.Count(verdict);
         // Crisis resources are the first thing the person sees, before anything the search found.
         pending.Safety = verdict.Flags;
         if (verdict.Crisis)
@@ -368,8 +370,9 @@ public sealed partial class AnswerPipeline(
             metrics.RetrievalFinished(elapsed, passages.Count);
             return (passages, elapsed);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
+            // A failure, not a stop: a knowledge base that timed out is an error, a connection torn by a stop is not.
             span?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             throw;
         }

@@ -22,29 +22,34 @@ public sealed record GuardrailVerdict(bool Crisis, ScopeRefusal? Refusal)
 /// </summary>
 public sealed class Guardrails(ISafetyEventCounter counter)
 {
-    public GuardrailVerdict Evaluate(string question)
+    /// <summary>Decides about a question without counting it: <see cref="Count"/> does, once the question is kept.</summary>
+    public static GuardrailVerdict Evaluate(string question)
     {
         var crisis = CrisisGuardrail.IsCrisis(question);
         var refusal = ScopeGuardrail.Evaluate(question);
         var injection = PromptInjectionGuardrail.IsAttempt(question);
-        if (injection)
+        return crisis || refusal is not null || injection
+            ? new GuardrailVerdict(crisis, refusal) { PromptInjection = injection }
+            : GuardrailVerdict.None;
+    }
+
+    /// <summary>Counts the interventions of a verdict, for a question that was accepted.</summary>
+    public void Count(GuardrailVerdict verdict)
+    {
+        if (verdict.PromptInjection)
         {
             counter.Record(SafetyEventKind.PromptInjection);
         }
 
-        if (crisis)
+        if (verdict.Crisis)
         {
             counter.Record(SafetyEventKind.Crisis);
         }
 
-        if (refusal is { } kind)
+        if (verdict.Refusal is { } kind)
         {
             counter.Record(kind == ScopeRefusal.MedicalAdvice ? SafetyEventKind.MedicalRefusal : SafetyEventKind.OutOfScopeRefusal);
         }
-
-        return crisis || refusal is not null || injection
-            ? new GuardrailVerdict(crisis, refusal) { PromptInjection = injection }
-            : GuardrailVerdict.None;
     }
 
     /// <summary>

@@ -22,22 +22,24 @@ internal sealed class SearchInBackground<T> : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!Result.IsCompleted)
-        {
-            await stop.CancelAsync();
-        }
-
         try
         {
+            if (!Result.IsCompleted)
+            {
+                await stop.CancelAsync();
+            }
+
             await Result.ConfigureAwait(false);
         }
         catch (Exception)
         {
             // Either the answer already handled this failure where it awaited the result, or something earlier (the
-            // store) failed and is the error being reported.
+            // store) failed and is the error on its way out, which this must not replace.
         }
-
-        stop.Dispose();
+        finally
+        {
+            stop.Dispose();
+        }
     }
 }
 

@@ -73,13 +73,14 @@ public sealed class AnswerPipelineSafetyTests : IDisposable
 
         var timings = Assert.IsType<AnswerCompleted>(events[^1]).Timings;
         Assert.NotNull(timings);
-        Assert.InRange(timings.RetrievalMs, 80, double.MaxValue);
+        // Timers count in whole (sometimes coarser) milliseconds: an 80 ms delay can end a little before 80 ms.
+        Assert.InRange(timings.RetrievalMs, 75, double.MaxValue);
         Assert.NotNull(timings.ModelFirstTokenMs);
         Assert.NotNull(timings.FirstTokenMs);
         // Storing the question and the search run side by side; the model starts after both (each is rounded to 0.1 ms).
         Assert.InRange(Math.Max(timings.AcceptedMs, timings.RetrievalMs) + timings.ModelFirstTokenMs.Value, 0, timings.FirstTokenMs.Value + 0.2);
         // What the app added excludes the slow knowledge base.
-        Assert.InRange(timings.AppAddedMs!.Value, -0.2, timings.FirstTokenMs.Value - 80);
+        Assert.InRange(timings.AppAddedMs!.Value, -0.2, timings.FirstTokenMs.Value - 75);
     }
 
     [Fact]

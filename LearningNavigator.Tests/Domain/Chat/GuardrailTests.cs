@@ -94,10 +94,23 @@ public sealed class GuardrailTests(ITestOutputHelper output)
         var counter = new SafetyEventCounter(TimeProvider.System);
         var guardrails = new Guardrails(counter);
 
-        Assert.Equal(GuardrailVerdict.None, guardrails.Evaluate("How do I invoice for a course I taught?"));
-        Assert.True(guardrails.Evaluate("no aguanto más").Crisis);
-        Assert.True(guardrails.Evaluate("I want to die and I need to know what medication to take").Crisis);
-        Assert.Equal(ScopeRefusal.OutOfScope, guardrails.Evaluate("Tell me a joke").Refusal);
+        var verdicts = new[]
+        {
+            Guardrails.Evaluate("How do I invoice for a course I taught?"),
+            Guardrails.Evaluate("no aguanto más"),
+            Guardrails.Evaluate("I want to die and I need to know what medication to take"),
+            Guardrails.Evaluate("Tell me a joke"),
+        };
+        Assert.Equal(GuardrailVerdict.None, verdicts[0]);
+        Assert.True(verdicts[1].Crisis && verdicts[2].Crisis);
+        Assert.Equal(ScopeRefusal.OutOfScope, verdicts[3].Refusal);
+        // Deciding counts nothing; counting is for questions that were kept.
+        Assert.Equal(0, counter.CountsFor(DateOnly.FromDateTime(DateTime.UtcNow))[SafetyEventKind.Crisis]);
+
+        foreach (var verdict in verdicts)
+        {
+            guardrails.Count(verdict);
+        }
 
         var today = counter.CountsFor(DateOnly.FromDateTime(DateTime.UtcNow));
         Assert.Equal(2, today[SafetyEventKind.Crisis]);
