@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using LearningNavigator.Chat;
 using LearningNavigator.Conversations;
+using LearningNavigator.Web.Observability;
 
 namespace LearningNavigator.Web.Api;
 

@@ -6,6 +6,7 @@ using LearningNavigator.Chat;
 using LearningNavigator.Conversations;
 using LearningNavigator.Web.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
+using LearningNavigator.Web.Observability;
 
 namespace LearningNavigator.Web.Api;
 

@@ -11,7 +11,7 @@ public sealed class CircuitInboundClockTests
         long? seen = null;
         var handler = new CircuitInboundClock().CreateInboundActivityHandler(_ =>
         {
-            seen = CircuitInboundClock.CurrentMessageReceivedAt;
+            seen = CircuitInboundClock.CurrentMessage?.StartedAt;
             return Task.CompletedTask;
         });
         var before = Stopwatch.GetTimestamp();
@@ -19,7 +19,7 @@ public sealed class CircuitInboundClockTests
         await handler(null!);
 
         Assert.InRange(seen!.Value, before, Stopwatch.GetTimestamp());
-        Assert.Null(CircuitInboundClock.CurrentMessageReceivedAt);
+        Assert.Null(CircuitInboundClock.CurrentMessage?.StartedAt);
     }
 
     [Fact]
@@ -30,15 +30,15 @@ public sealed class CircuitInboundClockTests
         long? firstStamp = null, firstStampLater = null, secondStamp = null;
         var first = clock.CreateInboundActivityHandler(async _ =>
         {
-            firstStamp = CircuitInboundClock.CurrentMessageReceivedAt;
+            firstStamp = CircuitInboundClock.CurrentMessage?.StartedAt;
             await firstMayFinish.Task;
-            firstStampLater = CircuitInboundClock.CurrentMessageReceivedAt;
+            firstStampLater = CircuitInboundClock.CurrentMessage?.StartedAt;
         })(null!);
         await Task.Delay(5);
 
         await clock.CreateInboundActivityHandler(_ =>
         {
-            secondStamp = CircuitInboundClock.CurrentMessageReceivedAt;
+            secondStamp = CircuitInboundClock.CurrentMessage?.StartedAt;
             return Task.CompletedTask;
         })(null!);
         firstMayFinish.SetResult();

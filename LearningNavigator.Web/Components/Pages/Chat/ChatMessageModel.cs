@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using LearningNavigator.Chat;
 using LearningNavigator.Conversations;
+using LearningNavigator.Web.Observability;
 
 namespace LearningNavigator.Web.Components.Pages.Chat;
 
@@ -11,7 +12,7 @@ namespace LearningNavigator.Web.Components.Pages.Chat;
 public sealed class ChatMessageModel
 {
     private string? html;
-    private long? streamingSince;
+    private RequestClock? askedAt;
 
     public required string Id { get; init; }
     public required MessageAuthor Author { get; init; }
@@ -53,12 +54,12 @@ public sealed class ChatMessageModel
         return model;
     }
 
-    /// <summary>An answer about to stream, asked at <paramref name="askedAt"/> (a <see cref="Stopwatch"/> timestamp; now if not given).</summary>
-    public static ChatMessageModel Streaming(string id, long? askedAt = null)
+    /// <summary>An answer about to stream, to a question that reached the server at <paramref name="askedAt"/> (now if not given).</summary>
+    public static ChatMessageModel Streaming(string id, RequestClock? askedAt = null)
     {
         var model = new ChatMessageModel { Id = id, Author = MessageAuthor.Assistant };
         model.IsStreaming = true;
-        model.streamingSince = askedAt ?? Stopwatch.GetTimestamp();
+        model.askedAt = askedAt ?? new RequestClock(Stopwatch.GetTimestamp());
         return model;
     }
 
@@ -67,10 +68,7 @@ public sealed class ChatMessageModel
         Text.Append(delta);
         Touch();
         // Read after Touch: on the circuit the view has rendered the words and queued them for the browser by now.
-        if (RequestFirstTokenMs is null && streamingSince is { } since)
-        {
-            RequestFirstTokenMs = Math.Round(Stopwatch.GetElapsedTime(since).TotalMilliseconds, 1);
-        }
+        RequestFirstTokenMs ??= askedAt?.ElapsedMs();
     }
 
     public void Complete(StoredMessage stored, AnswerTimings? timings = null)

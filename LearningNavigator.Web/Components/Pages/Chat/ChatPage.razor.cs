@@ -170,7 +170,7 @@ public sealed partial class ChatPage : IDisposable
         streaming = true;
         liveStatus = L["Chat.Answering"];
         using var cancellation = answerCancellation = new CancellationTokenSource();
-        var answer = ChatMessageModel.Streaming(NewId(), CircuitInboundClock.CurrentMessageReceivedAt);
+        var answer = ChatMessageModel.Streaming(NewId(), CircuitInboundClock.CurrentMessage);
         var accepted = false;
         var unexpectedFailure = false;
         messages.Add(answer);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LearningNavigator.Web.Observability;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 
 namespace LearningNavigator.Web.Components.Pages.Chat;
@@ -14,16 +15,16 @@ namespace LearningNavigator.Web.Components.Pages.Chat;
 /// </remarks>
 public sealed class CircuitInboundClock : CircuitHandler
 {
-    private static readonly AsyncLocal<long?> ReceivedAt = new();
+    private static readonly AsyncLocal<RequestClock?> ReceivedAt = new();
 
-    /// <summary>The stamp of the message whose work is running now; null outside a circuit's inbound work.</summary>
-    public static long? CurrentMessageReceivedAt => ReceivedAt.Value;
+    /// <summary>When the message whose work is running now arrived; null outside a circuit's inbound work.</summary>
+    public static RequestClock? CurrentMessage => ReceivedAt.Value;
 
     public override Func<CircuitInboundActivityContext, Task> CreateInboundActivityHandler(Func<CircuitInboundActivityContext, Task> next) =>
         async context =>
         {
             // Async so the value stays with this message's work and does not leak back into the hub's loop.
-            ReceivedAt.Value = Stopwatch.GetTimestamp();
+            ReceivedAt.Value = new RequestClock(Stopwatch.GetTimestamp());
             await next(context);
         };
 }

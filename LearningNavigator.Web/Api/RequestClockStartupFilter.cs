@@ -1,16 +1,7 @@
 using System.Diagnostics;
+using LearningNavigator.Web.Observability;
 
 namespace LearningNavigator.Web.Api;
-
-/// <summary>
-/// When an API request reached the app, before authentication and every other middleware: the answer's usage event
-/// reports the wait for the first word as the server saw it, without the caller's own delays (a busy client, the
-/// network), so an operator can tell the two apart.
-/// </summary>
-public sealed record RequestClock(long StartedAt)
-{
-    public double ElapsedMs() => Math.Round(Stopwatch.GetElapsedTime(StartedAt).TotalMilliseconds, 1);
-}
 
 /// <summary>Starts the <see cref="RequestClock"/> ahead of the app's own middleware, for API requests only.</summary>
 internal sealed class RequestClockStartupFilter : IStartupFilter
