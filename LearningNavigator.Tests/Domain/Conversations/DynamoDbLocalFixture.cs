@@ -46,7 +46,7 @@ public sealed class DynamoDbLocalFixture : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "-Xmx512m", $"-Djava.library.path={Path.Combine(directory, "DynamoDBLocal_lib")}", "-jar", jar, "-inMemory", "-sharedDb", "-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        foreach (var arg in new[] { "-Xmx512m", $"-Djava.library.path={Path.Combine(directory, "DynamoDBLocal_lib")}", "-jar", jar, "-inMemory", "-sharedDb", "-disableTelemetry", "-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(arg);
         }
