@@ -182,6 +182,10 @@ public sealed partial class AnswerPipeline(
         {
             metrics.CacheHit(request.Role);
         }
+        else if (responseCache.Enabled)
+        {
+            metrics.CacheMissed(request.Role);
+        }
         var generatedFrom = answer.Length;
 
         long? firstTokenAt = null;

@@ -1,4 +1,5 @@
 using LearningNavigator.Conversations;
+using LearningNavigator.Observability;
 using Microsoft.Extensions.Logging;
 
 namespace LearningNavigator.Escalations;
@@ -27,6 +28,7 @@ public sealed partial class EscalationService(
     IConversationStore conversations,
     IEnumerable<IEscalationNotifier> notifiers,
     TimeProvider time,
+    NavigatorMetrics metrics,
     ILogger<EscalationService> logger)
 {
     // Concurrent admins on one escalation settle in a round or two; more means something is wrong.
@@ -78,6 +80,7 @@ public sealed partial class EscalationService(
         }
 
         Log.Raised(logger, escalation.Id, escalation.Reason);
+        metrics.Escalated(escalation.Reason == EscalationReason.LowConfidence ? "low_confidence" : "user_request");
         Changed?.Invoke(escalation);
         await NotifyAsync(escalation, static (n, e, ct) => n.EscalationRaisedAsync(e, ct), cancellationToken);
         return escalation;

@@ -15,6 +15,7 @@ public sealed class NavigatorMetrics : IDisposable
     public const string Tokens = "navigator.tokens";
     public const string RetrievalDuration = "navigator.retrieval.duration";
     public const string CacheHits = "navigator.cache.hits";
+    public const string CacheMisses = "navigator.cache.misses";
     public const string Escalations = "navigator.escalations";
     public const string RateLimitRejections = "navigator.rate_limit.rejections";
 
@@ -26,6 +27,7 @@ public sealed class NavigatorMetrics : IDisposable
     private readonly Counter<long> tokens;
     private readonly Histogram<double> retrievalDuration;
     private readonly Counter<long> cacheHits;
+    private readonly Counter<long> cacheMisses;
     private readonly Counter<long> escalations;
     private readonly Counter<long> rateLimitRejections;
 
@@ -40,6 +42,8 @@ public sealed class NavigatorMetrics : IDisposable
         tokens = meter.CreateCounter<long>(Tokens, "{token}", "Model tokens, by type (input or output) and model.");
         retrievalDuration = meter.CreateHistogram<double>(RetrievalDuration, "s", "Time the retriever took to return passages.");
         cacheHits = meter.CreateCounter<long>(CacheHits, "{hit}", "Answers served from the response cache.");
+        // Misses alongside hits so the hit rate can be computed wherever the metrics land.
+        cacheMisses = meter.CreateCounter<long>(CacheMisses, "{miss}", "Response cache lookups that found nothing, so the model answered.");
         escalations = meter.CreateCounter<long>(Escalations, "{escalation}", "Questions escalated to a person.");
         rateLimitRejections = meter.CreateCounter<long>(RateLimitRejections, "{request}", "Requests refused by the rate limiter.");
     }
@@ -74,6 +78,8 @@ public sealed class NavigatorMetrics : IDisposable
         retrievalDuration.Record(elapsed.TotalSeconds, new TagList { { "found", passages > 0 } });
 
     public void CacheHit(string role) => cacheHits.Add(1, new TagList { { "role", role } });
+
+    public void CacheMissed(string role) => cacheMisses.Add(1, new TagList { { "role", role } });
 
     public void Escalated(string reason) => escalations.Add(1, new TagList { { "reason", reason } });
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using LearningNavigator.Chat;
+using LearningNavigator.Escalations;
 using LearningNavigator.Observability;
 using LearningNavigator.Web.Auth;
 using Microsoft.AspNetCore.Hosting;
@@ -29,43 +30,56 @@ public sealed class TelemetryTests : IClassFixture<TelemetryTests.Fixture>
         using var meters = new MeasurementRecorder(app.Factory.Services.GetRequiredService<IMeterFactory>());
         using var spans = new SpanRecorder();
         using var root = new Activity("scripted-conversation").Start();
-        var userId = await UserIdAsync("instructor@example.org");
+        // A user of this test's own, so the other tests' questions never count against its rate limit.
+        var userId = $"telemetry-{Guid.NewGuid():N}";
         var conversationId = Guid.NewGuid().ToString("N");
 
-        await AskAsync(userId, conversationId, "What are the steps of the ALGEE action plan?");
+        // Worded as no other test words it, so the response cache starts empty for it.
+        await AskAsync(userId, conversationId, "Which steps make up the ALGEE action plan?");
         await AskAsync(userId, conversationId, "How do I order participant manuals?");
-        await AskAsync(userId, conversationId, "What is the capital of Mongolia?");
+        var unanswered = await AskAsync(userId, conversationId, "What is the capital of Mongolia?");
+        var repeatedIn = Guid.NewGuid().ToString("N");
+        await AskAsync(userId, repeatedIn, "which steps make up the  ALGEE action plan?");
+        await app.Factory.Services.GetRequiredService<EscalationService>().RaiseAsync(
+            new EscalationActor(userId, "Telemetry", AppRoles.Instructor),
+            new EscalationRequest { MessageId = unanswered, ContactEmail = "telemetry@example.org" },
+            CancellationToken.None);
+        var refused = await Assert.ThrowsAsync<RateLimitExceededException>(() => AskAsync(userId, conversationId, "And the fifth question?"));
         root.Stop();
 
         var answers = meters.Of(NavigatorMetrics.Answers);
-        Assert.Equal(3, answers.Sum(m => m.Value));
+        Assert.Equal(4, answers.Sum(m => m.Value));
         Assert.All(answers, m => Assert.Equal("instructor", m.Tag("role")));
         Assert.All(answers, m => Assert.Equal("completed", m.Tag("outcome")));
         Assert.Equal(1, answers.Count(m => Equals(m.Tag("low_confidence"), true)));
-        Assert.Equal(3, meters.Of(NavigatorMetrics.AnswerDuration).Count);
-        Assert.Equal(3, meters.Of(NavigatorMetrics.TimeToFirstToken).Count);
-        Assert.Equal(3, meters.Of(NavigatorMetrics.RetrievalDuration).Count);
+        Assert.Equal(4, meters.Of(NavigatorMetrics.AnswerDuration).Count);
+        Assert.Equal(4, meters.Of(NavigatorMetrics.TimeToFirstToken).Count);
+        Assert.Equal(4, meters.Of(NavigatorMetrics.RetrievalDuration).Count);
         Assert.All(meters.Of(NavigatorMetrics.AnswerDuration), m => Assert.True(m.Value >= 0));
         var tokens = meters.Of(NavigatorMetrics.Tokens);
         Assert.True(tokens.Where(m => Equals(m.Tag("type"), "output")).Sum(m => m.Value) > 0, "No output tokens were counted.");
         Assert.True(tokens.Where(m => Equals(m.Tag("type"), "input")).Sum(m => m.Value) > 0, "No input tokens were counted.");
         Assert.All(tokens, m => Assert.Equal("extractive-v1", m.Tag("model")));
-        // Defined now, recorded by later features: present on the meter, silent in this conversation.
-        Assert.Contains(NavigatorMetrics.CacheHits, meters.Published);
-        Assert.Contains(NavigatorMetrics.Escalations, meters.Published);
-        Assert.Contains(NavigatorMetrics.RateLimitRejections, meters.Published);
-        Assert.Empty(meters.Of(NavigatorMetrics.Escalations));
+        // The repeated question (other case and spacing, same passages) came from the cache; the first three missed it.
+        var hit = Assert.Single(meters.Of(NavigatorMetrics.CacheHits));
+        Assert.Equal("instructor", hit.Tag("role"));
+        Assert.Equal(3, meters.Of(NavigatorMetrics.CacheMisses).Sum(m => m.Value));
+        var escalation = Assert.Single(meters.Of(NavigatorMetrics.Escalations));
+        Assert.Equal("low_confidence", escalation.Tag("reason"));
+        var rejection = Assert.Single(meters.Of(NavigatorMetrics.RateLimitRejections));
+        Assert.Equal("questions", rejection.Tag("policy"));
+        Assert.True(refused.RetryAfter > TimeSpan.Zero);
 
         var trace = spans.InTrace(root.TraceId);
         var answerSpans = trace.Where(s => s.OperationName == NavigatorTelemetry.AnswerSpan).ToList();
-        Assert.Equal(3, answerSpans.Count);
+        Assert.Equal(4, answerSpans.Count);
         Assert.All(answerSpans, s => Assert.Equal(root.SpanId, s.ParentSpanId));
         foreach (var answer in answerSpans)
         {
             var children = trace.Where(s => s.ParentSpanId == answer.SpanId).Select(s => s.OperationName).ToList();
             // Spans are recorded as they stop, so this is also the order the stages ran in.
             Assert.Equal([NavigatorTelemetry.RetrieveSpan, NavigatorTelemetry.GenerateSpan, NavigatorTelemetry.PersistSpan], children);
-            Assert.Equal(conversationId, answer.GetTagItem("navigator.conversation_id"));
+            Assert.Contains(answer.GetTagItem("navigator.conversation_id"), new object[] { conversationId, repeatedIn });
         }
     }
 
@@ -108,12 +122,20 @@ public sealed class TelemetryTests : IClassFixture<TelemetryTests.Fixture>
         Assert.Contains("http_server_request_duration_seconds", scrape, StringComparison.Ordinal);
     }
 
-    private async Task AskAsync(string userId, string conversationId, string text, string role = AppRoles.Instructor)
+    /// <returns>The id of the stored answer.</returns>
+    private async Task<string> AskAsync(string userId, string conversationId, string text, string role = AppRoles.Instructor)
     {
         var pipeline = app.Factory.Services.GetRequiredService<AnswerPipeline>();
-        await foreach (var _ in pipeline.AskAsync(new AskRequest { UserId = userId, Role = role, ConversationId = conversationId, Text = text }, CancellationToken.None))
+        string? answerId = null;
+        await foreach (var step in pipeline.AskAsync(new AskRequest { UserId = userId, Role = role, ConversationId = conversationId, Text = text }, CancellationToken.None))
         {
+            if (step is AnswerCompleted completed)
+            {
+                answerId = completed.AssistantMessage.Id;
+            }
         }
+
+        return answerId ?? throw new InvalidOperationException("The answer did not complete.");
     }
 
     private async Task<string> UserIdAsync(string email)
@@ -129,6 +151,9 @@ public sealed class TelemetryTests : IClassFixture<TelemetryTests.Fixture>
 
         public Fixture()
         {
+            // The cache and the per-user limit are what the scripted conversation exercises.
+            root.ExtraSettings["Chat:ResponseCache:Enabled"] = "true";
+            root.ExtraSettings["RateLimiting:Questions:PermitLimit"] = "4";
             Factory = root.WithWebHostBuilder(builder =>
             {
                 builder.UseSetting("Telemetry:Prometheus:Enabled", "true");

@@ -1,4 +1,5 @@
 using Amazon.CDK.Assertions;
+using LearningNavigator.Conversations.DynamoDb;
 
 namespace LearningNavigator.Infrastructure.Tests;
 
@@ -14,16 +15,17 @@ public sealed class StackResourceTests(SynthesizedStack stack)
     {
         Template.ResourceCountIs("AWS::DynamoDB::Table", 1);
         Template.HasResourceProperties("AWS::DynamoDB::Table", Obj(
-            ("KeySchema", new object[] { Obj(("AttributeName", "PK"), ("KeyType", "HASH")), Obj(("AttributeName", "SK"), ("KeyType", "RANGE")) }),
+            // The names the app's store writes, so retention set in the app is the retention DynamoDB applies.
+            ("KeySchema", new object[] { Obj(("AttributeName", DynamoDbItems.Pk), ("KeyType", "HASH")), Obj(("AttributeName", DynamoDbItems.Sk), ("KeyType", "RANGE")) }),
             ("BillingMode", "PAY_PER_REQUEST"),
             ("PointInTimeRecoverySpecification", Obj(("PointInTimeRecoveryEnabled", true))),
-            ("TimeToLiveSpecification", Obj(("AttributeName", "ttl"), ("Enabled", true))),
+            ("TimeToLiveSpecification", Obj(("AttributeName", DynamoDbItems.ExpiresAt), ("Enabled", true))),
             ("SSESpecification", Obj(("SSEEnabled", true))),
             ("GlobalSecondaryIndexes", new object[]
             {
                 Match.ObjectLike(Obj(
-                    ("IndexName", "GSI1"),
-                    ("KeySchema", new object[] { Obj(("AttributeName", "GSI1PK"), ("KeyType", "HASH")), Obj(("AttributeName", "GSI1SK"), ("KeyType", "RANGE")) }),
+                    ("IndexName", DynamoDbItems.Gsi1),
+                    ("KeySchema", new object[] { Obj(("AttributeName", DynamoDbItems.Gsi1Pk), ("KeyType", "HASH")), Obj(("AttributeName", DynamoDbItems.Gsi1Sk), ("KeyType", "RANGE")) }),
                     ("Projection", Obj(("ProjectionType", "ALL"))))),
             })));
         Template.HasResource("AWS::DynamoDB::Table", Obj(("DeletionPolicy", "Retain")));
@@ -151,8 +153,43 @@ public sealed class StackResourceTests(SynthesizedStack stack)
     {
         // The other secret is the Cognito client's, which Cognito can always give again.
         Template.ResourceCountIs("AWS::SecretsManager::Secret", 2);
-        var zendesk = stack.Resources("AWS::SecretsManager::Secret").Single(r => r.Key.StartsWith("ZendeskToken", StringComparison.Ordinal)).Value!;
+        var zendeskId = stack.LogicalId("AWS::SecretsManager::Secret", "ZendeskToken");
+        var zendesk = stack.Resources("AWS::SecretsManager::Secret").Single(r => r.Key == zendeskId).Value!;
         Assert.Equal("Retain", (string?)zendesk["DeletionPolicy"]);
+
+        // ECS reads it into the setting the app's Zendesk notifier takes; the app's own role never sees Secrets Manager.
+        Template.HasResourceProperties("AWS::ECS::TaskDefinition", Obj(
+            ("ContainerDefinitions", new object[]
+            {
+                Match.ObjectLike(Obj(("Secrets", Match.ArrayWith(new object[]
+                {
+                    Obj(("Name", "Escalations__Zendesk__ApiToken"), ("ValueFrom", Obj(("Ref", zendeskId)))),
+                })))),
+            })));
+        var environment = stack.Resources("AWS::ECS::TaskDefinition").Single().Value!["Properties"]!["ContainerDefinitions"]![0]!["Environment"]!.AsArray();
+        Assert.DoesNotContain(environment, e => ((string?)e!["Name"])!.Contains("Zendesk", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Zendesk_tickets_are_turned_on_by_the_deployment_settings_with_the_token_from_the_secret()
+    {
+        var settings = new DeploymentSettings { ZendeskBaseUrl = "https://example.zendesk.com", ZendeskEmail = "agent@example.org" };
+        var app = new Amazon.CDK.App();
+        var withZendesk = new LearningNavigatorStack(app, "WithZendesk", settings, new Amazon.CDK.StackProps
+        {
+            Env = new Amazon.CDK.Environment { Account = SynthesizedStack.Account, Region = SynthesizedStack.Region },
+        });
+
+        Template.FromStack(withZendesk).HasResourceProperties("AWS::ECS::TaskDefinition", Obj(
+            ("ContainerDefinitions", new object[]
+            {
+                Match.ObjectLike(Obj(("Environment", Match.ArrayWith(new object[]
+                {
+                    Obj(("Name", "Escalations__Zendesk__Enabled"), ("Value", "true")),
+                    Obj(("Name", "Escalations__Zendesk__BaseUrl"), ("Value", "https://example.zendesk.com")),
+                    Obj(("Name", "Escalations__Zendesk__Email"), ("Value", "agent@example.org")),
+                })))),
+            })));
     }
 
     [Fact]

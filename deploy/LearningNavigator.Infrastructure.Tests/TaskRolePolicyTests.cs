@@ -15,12 +15,11 @@ public sealed class TaskRolePolicyTests(SynthesizedStack stack)
         var table = stack.LogicalId("AWS::DynamoDB::Table", "DataTable");
         var bucket = stack.LogicalId("AWS::S3::Bucket", "DataDocuments");
         var knowledgeBase = stack.LogicalId("AWS::Bedrock::KnowledgeBase", "Knowledge");
-        var secret = stack.LogicalId("AWS::SecretsManager::Secret", "ZendeskToken");
         var tableArn = $$"""{"Fn::GetAtt":["{{table}}","Arn"]}""";
         var indexArn = $$"""{"Fn::Join":["",[{"Fn::GetAtt":["{{table}}","Arn"]},"/index/*"]]}""";
         var knowledgeBaseArn = $$"""{"Fn::GetAtt":["{{knowledgeBase}}","KnowledgeBaseArn"]}""";
         var objectsArn = $$"""{"Fn::Join":["",[{"Fn::GetAtt":["{{bucket}}","Arn"]},"/*"]]}""";
-        var secretArn = $$"""{"Ref":"{{secret}}"}""";
+        var bucketArn = $$"""{"Fn::GetAtt":["{{bucket}}","Arn"]}""";
         var models = stack.Settings.ModelIds.Select(m => $$"""{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":bedrock:{{SynthesizedStack.Region}}::foundation-model/{{m}}"]]}""").ToArray();
 
         var expected = new HashSet<(string Action, string Resource)>();
@@ -35,13 +34,43 @@ public sealed class TaskRolePolicyTests(SynthesizedStack stack)
             }
         }
 
-        Allow(["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem"], tableArn, indexArn);
+        Allow(["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"], tableArn, indexArn);
         Allow(["bedrock:InvokeModelWithResponseStream"], models);
         Allow(["bedrock:Retrieve", "bedrock:StartIngestionJob", "bedrock:GetIngestionJob"], knowledgeBaseArn);
+        Allow(["s3:ListBucket"], bucketArn);
         Allow(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], objectsArn);
-        Allow(["secretsmanager:GetSecretValue"], secretArn);
 
         Assert.Equal(expected.Order().ToList(), GrantsOfTaskRole().Order().ToList());
+    }
+
+    [Fact]
+    public void The_task_role_grants_exactly_the_actions_the_apps_compiled_code_calls()
+    {
+        var app = new[] { typeof(LearningNavigator.Web.Auth.DataProtectionKeys).Assembly, typeof(LearningNavigator.Chat.AnswerPipeline).Assembly };
+        var called = AppAwsCalls.Find(app);
+
+        var granted = GrantsOfTaskRole().Select(g => g.Action).ToHashSet(StringComparer.Ordinal);
+        var missing = called.Keys.Where(a => !granted.Contains(a)).Select(a => $"{a} (called by {called[a]})").ToList();
+        var unused = granted.Where(a => !called.ContainsKey(a)).Order(StringComparer.Ordinal).ToList();
+        Assert.True(missing.Count == 0, "The app calls what its role may not: " + string.Join(", ", missing));
+        Assert.True(unused.Count == 0, "The role grants what the app never calls: " + string.Join(", ", unused));
+        var nonStreaming = AppAwsCalls.NonStreamingModelCalls(app);
+        Assert.True(nonStreaming.Count == 0, "A non-streaming model call would need bedrock:InvokeModel: " + string.Join(", ", nonStreaming));
+    }
+
+    [Fact]
+    public void The_code_reading_finds_each_kind_of_call_it_looks_for()
+    {
+        // Guards the reader itself: if it stopped seeing a kind of call, the test above would pass on an empty set.
+        var called = AppAwsCalls.Find(typeof(LearningNavigator.Web.Auth.DataProtectionKeys).Assembly, typeof(LearningNavigator.Chat.AnswerPipeline).Assembly);
+
+        Assert.Equal("LearningNavigator.Knowledge.Bedrock.KnowledgeBaseDocumentLibrary.EnsureLoadedAsync", called["s3:ListBucket"]);
+        Assert.Contains(".DynamoDb.DynamoDb", called["dynamodb:PutItem"], StringComparison.Ordinal);
+        Assert.Contains("dynamodb:DeleteItem", called.Keys); // only ever inside a transaction
+        Assert.Contains("bedrock:InvokeModelWithResponseStream", called.Keys);
+        Assert.Contains("bedrock:Retrieve", called.Keys);
+        Assert.DoesNotContain("dynamodb:Scan", called.Keys); // export's scan is the operator's, not the app's
+        Assert.DoesNotContain("dynamodb:CreateTable", called.Keys);
     }
 
     [Fact]

@@ -12,14 +12,15 @@ public sealed class DataStores : Construct
 
     public DataStores(Construct scope, string id) : base(scope, id)
     {
-        // The single-table design: PK/SK for a user's items, GSI1 for the other access paths, ttl for cached answers.
+        // The single-table design (docs/data-model.md): PK/SK for a user's items, GSI1 for the other access paths,
+        // ExpiresAt on messages and feedback when Storage:RetentionDays is set.
         Table = new Table(this, "Table", new TableProps
         {
             PartitionKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = "PK", Type = AttributeType.STRING },
             SortKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = "SK", Type = AttributeType.STRING },
             BillingMode = BillingMode.PAY_PER_REQUEST,
             PointInTimeRecovery = true,
-            TimeToLiveAttribute = "ttl",
+            TimeToLiveAttribute = "ExpiresAt",
             Encryption = TableEncryption.AWS_MANAGED,
             RemovalPolicy = RemovalPolicy.RETAIN,
         });

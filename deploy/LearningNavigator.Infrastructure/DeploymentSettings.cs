@@ -31,6 +31,9 @@ public sealed record DeploymentSettings
     public bool WithKnowledgeBase { get; init; } = true;
     public string VectorIndexName { get; init; } = "learning-navigator-index";
     public int DesiredCount { get; init; } = 2;
+    /// <summary>With <see cref="ZendeskEmail"/>, turns on Zendesk tickets for escalations (the token comes from the stack's secret).</summary>
+    public string? ZendeskBaseUrl { get; init; }
+    public string? ZendeskEmail { get; init; }
 
     public static DeploymentSettings FromContext(App app)
     {
@@ -51,6 +54,8 @@ public sealed record DeploymentSettings
             WithKnowledgeBase = Get("withKnowledgeBase") is not { } kb || !string.Equals(kb, "false", StringComparison.OrdinalIgnoreCase),
             VectorIndexName = Get("vectorIndexName") ?? defaults.VectorIndexName,
             DesiredCount = Get("desiredCount") is { } count ? int.Parse(count, System.Globalization.CultureInfo.InvariantCulture) : defaults.DesiredCount,
+            ZendeskBaseUrl = Get("zendeskBaseUrl"),
+            ZendeskEmail = Get("zendeskEmail"),
         };
     }
 }

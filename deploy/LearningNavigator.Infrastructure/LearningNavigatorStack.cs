@@ -13,11 +13,11 @@ public sealed class LearningNavigatorStack : Stack
         Knowledge = new KnowledgeBase(this, "Knowledge", Data.Documents, settings);
         ZendeskToken = new Secret(this, "ZendeskToken", new SecretProps
         {
-            Description = "Zendesk API token the app uses to open tickets for escalated questions. Set its value after the first deploy.",
+            Description = "Zendesk API token the app uses to open tickets for escalated questions (Escalations__Zendesk__ApiToken). Set its value after the first deploy.",
             RemovalPolicy = RemovalPolicy.RETAIN,
         });
 
-        var permissions = new TaskRolePolicy(Data.Table, Data.Documents, ZendeskToken, settings.ModelIds, Knowledge.Base?.AttrKnowledgeBaseArn);
+        var permissions = new TaskRolePolicy(Data.Table, Data.Documents, settings.ModelIds, Knowledge.Base?.AttrKnowledgeBaseArn);
         Web = new WebService(this, "Web", settings, permissions);
         var publicBaseUrl = settings.DomainName is { Length: > 0 } domain
             ? $"https://{domain}"
@@ -37,11 +37,17 @@ public sealed class LearningNavigatorStack : Stack
             ["Bedrock__StrongModelId"] = settings.ModelIds[^1],
             ["KnowledgeBase__Bucket"] = Data.Documents.BucketName,
             ["KnowledgeBase__KeyPrefix"] = DataStores.DocumentsPrefix,
-            ["Zendesk__TokenSecretArn"] = ZendeskToken.SecretArn,
             ["Authentication__Provider"] = "Cognito",
             ["Authentication__Cognito__Authority"] = $"https://cognito-idp.{Region}.amazonaws.com/{Identity.UserPool.UserPoolId}",
             ["Authentication__Cognito__ClientId"] = Identity.Client.UserPoolClientId,
         };
+        if (settings.ZendeskBaseUrl is { Length: > 0 } zendeskUrl && settings.ZendeskEmail is { Length: > 0 } zendeskEmail)
+        {
+            environment["Escalations__Zendesk__Enabled"] = "true";
+            environment["Escalations__Zendesk__BaseUrl"] = zendeskUrl;
+            environment["Escalations__Zendesk__Email"] = zendeskEmail;
+        }
+
         if (Knowledge.Base is not null && Knowledge.DataSource is not null)
         {
             environment["KnowledgeBase__Id"] = Knowledge.Base.AttrKnowledgeBaseId;
@@ -62,6 +68,8 @@ public sealed class LearningNavigatorStack : Stack
             SecretStringValue = Identity.Client.UserPoolClientSecret,
         });
         Web.Container.AddSecret("Authentication__Cognito__ClientSecret", Amazon.CDK.AWS.ECS.Secret.FromSecretsManager(CognitoClientSecret));
+        // The Zendesk token reaches the app the same way, so the app's role needs no Secrets Manager access at all.
+        Web.Container.AddSecret("Escalations__Zendesk__ApiToken", Amazon.CDK.AWS.ECS.Secret.FromSecretsManager(ZendeskToken));
 
         Protection = new Protection(this, "Protection", Web.Service.LoadBalancer.LoadBalancerArn);
         Monitoring = new Monitoring(this, "Monitoring", settings, Web.Service.LoadBalancer);

@@ -2,20 +2,20 @@ using Amazon.CDK;
 using Amazon.CDK.AWS.DynamoDB;
 using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.S3;
-using Amazon.CDK.AWS.SecretsManager;
 
 namespace LearningNavigator.Infrastructure;
 
 /// <summary>
 /// Every AWS call the app makes, and only those: items of its table, streamed Claude answers, knowledge base
-/// retrieval and ingestion, objects in the document bucket, the Zendesk token. No Scan, no wildcard resources.
+/// retrieval and ingestion, the document bucket's listing and objects. No Scan, no wildcard resources. Secrets
+/// reach the container through ECS (the execution role), so this role reads none.
 /// </summary>
-public sealed class TaskRolePolicy(Table table, Bucket documents, ISecret zendesk, IReadOnlyList<string> modelIds, string? knowledgeBaseArn)
+public sealed class TaskRolePolicy(Table table, Bucket documents, IReadOnlyList<string> modelIds, string? knowledgeBaseArn)
 {
     public static readonly string[] TableActions =
     [
         "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query",
-        "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem",
+        "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem",
     ];
 
     public static readonly string[] ObjectActions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"];
@@ -34,8 +34,8 @@ public sealed class TaskRolePolicy(Table table, Bucket documents, ISecret zendes
             yield return Allow("Ingest", ["bedrock:StartIngestionJob", "bedrock:GetIngestionJob"], knowledgeBaseArn);
         }
 
+        yield return Allow("ListDocuments", ["s3:ListBucket"], documents.BucketArn);
         yield return Allow("Documents", ObjectActions, documents.ArnForObjects("*"));
-        yield return Allow("ZendeskToken", ["secretsmanager:GetSecretValue"], zendesk.SecretArn);
     }
 
     private static PolicyStatement Allow(string sid, string[] actions, params string[] resources) =>

@@ -21,13 +21,14 @@ public sealed class EscalationTestBed : IDisposable
     private readonly TempDirectory data = new("ln-esc-svc");
     private readonly SqliteConversationStore conversations;
     private readonly SqliteEscalationStore escalations;
+    private readonly LearningNavigator.Observability.NavigatorMetrics metrics = new(null);
 
     public EscalationTestBed(IEnumerable<IEscalationNotifier>? notifiers = null, ILogger<EscalationService>? logger = null)
     {
         var sqlite = Options.Create(new SqliteStorageOptions { DatabasePath = data.Combine("navigator.db") });
         conversations = new SqliteConversationStore(sqlite);
         escalations = new SqliteEscalationStore(sqlite);
-        Service = new EscalationService(escalations, conversations, notifiers ?? [], TimeProvider.System, logger ?? NullLogger<EscalationService>.Instance);
+        Service = new EscalationService(escalations, conversations, notifiers ?? [], TimeProvider.System, metrics, logger ?? NullLogger<EscalationService>.Instance);
     }
 
     public EscalationService Service { get; }
@@ -66,6 +67,7 @@ public sealed class EscalationTestBed : IDisposable
     {
         conversations.Dispose();
         escalations.Dispose();
+        metrics.Dispose();
         SqliteConnection.ClearAllPools();
         data.Dispose();
     }
