@@ -46,6 +46,8 @@ public sealed class DynamoDbLocalFixture : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // Both switches: the flag alone still leaves telemetry marked as on in the metadata file it writes.
+        start.Environment["DDB_LOCAL_TELEMETRY"] = "0";
         foreach (var arg in new[] { "-Xmx512m", $"-Djava.library.path={Path.Combine(directory, "DynamoDBLocal_lib")}", "-jar", jar, "-inMemory", "-sharedDb", "-disableTelemetry", "-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(arg);
