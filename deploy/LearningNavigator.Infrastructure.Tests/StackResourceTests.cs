@@ -82,13 +82,13 @@ public sealed class StackResourceTests(SynthesizedStack stack)
     {
         var secret = stack.LogicalId("AWS::SecretsManager::Secret", "CognitoClientSecret");
         Template.HasResourceProperties("AWS::ECS::TaskDefinition", Obj(
-            ("ContainerDefinitions", new object[]
+            ("ContainerDefinitions", Match.ArrayWith(new object[]
             {
                 Match.ObjectLike(Obj(("Secrets", Match.ArrayWith(new object[]
                 {
                     Obj(("Name", "Authentication__Cognito__ClientSecret"), ("ValueFrom", Obj(("Ref", secret)))),
                 })))),
-            })));
+            }))));
         var environment = stack.Resources("AWS::ECS::TaskDefinition").Single().Value!["Properties"]!["ContainerDefinitions"]![0]!["Environment"]!.AsArray();
         Assert.DoesNotContain(environment, e => (string?)e!["Name"] == "Authentication__Cognito__ClientSecret");
         // The secret's value comes from Cognito at deploy time, not from anything written in the template.
@@ -101,7 +101,7 @@ public sealed class StackResourceTests(SynthesizedStack stack)
     {
         Template.HasResourceProperties("AWS::ECS::TaskDefinition", Obj(
             ("RequiresCompatibilities", new object[] { "FARGATE" }),
-            ("ContainerDefinitions", new object[]
+            ("ContainerDefinitions", Match.ArrayWith(new object[]
             {
                 Match.ObjectLike(Obj(
                     ("ReadonlyRootFilesystem", true),
@@ -109,7 +109,7 @@ public sealed class StackResourceTests(SynthesizedStack stack)
                     ("HealthCheck", Match.ObjectLike(Obj(("Command", new object[] { "CMD", "dotnet", "LearningNavigator.Web.dll", "--healthcheck" })))),
                     ("MountPoints", Match.ArrayWith(new object[] { Match.ObjectLike(Obj(("ContainerPath", "/app/App_Data"))) })),
                     ("Environment", Match.ArrayWith(new object[] { Obj(("Name", "DataProtection__KeysPath"), ("Value", "/app/App_Data/keys")) })))),
-            })));
+            }))));
         Template.HasResourceProperties("AWS::ECS::Service", Obj(("LaunchType", "FARGATE")));
         Template.HasResourceProperties("AWS::ElasticLoadBalancingV2::LoadBalancer", Obj(
             ("Scheme", "internet-facing"),

@@ -16,11 +16,13 @@ public sealed class TaskRolePolicyTests(SynthesizedStack stack)
         var bucket = stack.LogicalId("AWS::S3::Bucket", "DataDocuments");
         var knowledgeBase = stack.LogicalId("AWS::Bedrock::KnowledgeBase", "Knowledge");
         var secret = stack.LogicalId("AWS::SecretsManager::Secret", "ZendeskToken");
+        var metricsLogs = stack.LogicalId("AWS::Logs::LogGroup", "WebMetricsLogs");
         var tableArn = $$"""{"Fn::GetAtt":["{{table}}","Arn"]}""";
         var indexArn = $$"""{"Fn::Join":["",[{"Fn::GetAtt":["{{table}}","Arn"]},"/index/*"]]}""";
         var knowledgeBaseArn = $$"""{"Fn::GetAtt":["{{knowledgeBase}}","KnowledgeBaseArn"]}""";
         var objectsArn = $$"""{"Fn::Join":["",[{"Fn::GetAtt":["{{bucket}}","Arn"]},"/*"]]}""";
         var secretArn = $$"""{"Ref":"{{secret}}"}""";
+        var metricsLogsArn = $$"""{"Fn::GetAtt":["{{metricsLogs}}","Arn"]}""";
         var models = stack.Settings.ModelIds.Select(m => $$"""{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":bedrock:{{SynthesizedStack.Region}}::foundation-model/{{m}}"]]}""").ToArray();
 
         var expected = new HashSet<(string Action, string Resource)>();
@@ -40,6 +42,8 @@ public sealed class TaskRolePolicyTests(SynthesizedStack stack)
         Allow(["bedrock:Retrieve", "bedrock:StartIngestionJob", "bedrock:GetIngestionJob"], knowledgeBaseArn);
         Allow(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], objectsArn);
         Allow(["secretsmanager:GetSecretValue"], secretArn);
+        // The metrics collector sidecar shares the task role: awsemf creates its stream and writes EMF events.
+        Allow(["logs:CreateLogStream", "logs:PutLogEvents"], metricsLogsArn);
 
         Assert.Equal(expected.Order().ToList(), GrantsOfTaskRole().Order().ToList());
     }
