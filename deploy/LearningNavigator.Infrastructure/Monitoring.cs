@@ -11,15 +11,23 @@ namespace LearningNavigator.Infrastructure;
 
 /// <summary>
 /// The dashboard an operator opens, the alarms that page (slow answers, server errors, Bedrock throttling)
-/// and the monthly budget. Answer metrics arrive in the <see cref="AppNamespace"/> namespace from the app's
-/// OpenTelemetry export (docs/operations.md).
+/// and the monthly budget. Answer metrics arrive in the <see cref="AppNamespace"/> namespace, without dimensions,
+/// from the app's OpenTelemetry export through the <see cref="MetricsCollector"/> sidecar (docs/operations.md).
 /// </summary>
 public sealed class Monitoring : Construct
 {
     public const string AppNamespace = "LearningNavigator";
+    // The app's instrument names, which awsemf keeps as CloudWatch metric names (dots included).
     public const string AnswerDurationMetric = "navigator.answer.duration";
+    public const string TimeToFirstTokenMetric = "navigator.answer.time_to_first_token";
+    public const string AnswersMetric = "navigator.answers";
+    public const string TokensMetric = "navigator.tokens";
+    // The instrument's unit is "s" (awsemf writes it as Seconds), so the threshold is in seconds.
     public const double AnswerP95ThresholdSeconds = 3;
     public const double ServerErrorPercentThreshold = 5;
+
+    /// <summary>Everything this construct reads from <see cref="AppNamespace"/>: what the collector must publish.</summary>
+    public static readonly IReadOnlyList<string> AppMetrics = [AnswerDurationMetric, TimeToFirstTokenMetric, AnswersMetric, TokensMetric];
 
     public Monitoring(Construct scope, string id, DeploymentSettings settings, IApplicationLoadBalancer loadBalancer) : base(scope, id)
     {
@@ -99,11 +107,11 @@ public sealed class Monitoring : Construct
         Dashboard = new Dashboard(this, "Dashboard", new DashboardProps { DashboardName = "LearningNavigator" });
         Dashboard.AddWidgets(
             new GraphWidget(new GraphWidgetProps { Title = "Answer latency p95 (s)", Left = [answerP95], LeftAnnotations = [new HorizontalAnnotation { Value = AnswerP95ThresholdSeconds, Label = "alarm" }], Width = 8 }),
-            new GraphWidget(new GraphWidgetProps { Title = "Answers", Left = [AppMetric("navigator.answers", "Sum")], Width = 8 }),
-            new GraphWidget(new GraphWidgetProps { Title = "Time to first token p95 (s)", Left = [AppMetric("navigator.answer.time_to_first_token", "p95")], Width = 8 }));
+            new GraphWidget(new GraphWidgetProps { Title = "Answers", Left = [AppMetric(AnswersMetric, "Sum")], Width = 8 }),
+            new GraphWidget(new GraphWidgetProps { Title = "Time to first token p95 (s)", Left = [AppMetric(TimeToFirstTokenMetric, "p95")], Width = 8 }));
         Dashboard.AddWidgets(
             new GraphWidget(new GraphWidgetProps { Title = "Requests and 5xx rate", Left = [requests], Right = [errorRate], Width = 8 }),
-            new GraphWidget(new GraphWidgetProps { Title = "Tokens", Left = [AppMetric("navigator.tokens", "Sum")], Right = [allThrottles], Width = 8 }),
+            new GraphWidget(new GraphWidgetProps { Title = "Tokens", Left = [AppMetric(TokensMetric, "Sum")], Right = [allThrottles], Width = 8 }),
             new AlarmStatusWidget(new AlarmStatusWidgetProps { Title = "Alarms", Alarms = [SlowAnswers, ServerErrors, BedrockThrottles], Width = 8 }));
 
         Budget = new CfnBudget(this, "Budget", new CfnBudgetProps

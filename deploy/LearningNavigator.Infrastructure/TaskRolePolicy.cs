@@ -1,6 +1,7 @@
 using Amazon.CDK;
 using Amazon.CDK.AWS.DynamoDB;
 using Amazon.CDK.AWS.IAM;
+using Amazon.CDK.AWS.Logs;
 using Amazon.CDK.AWS.S3;
 
 namespace LearningNavigator.Infrastructure;
@@ -37,6 +38,14 @@ public sealed class TaskRolePolicy(Table table, Bucket documents, IReadOnlyList<
         yield return Allow("ListDocuments", ["s3:ListBucket"], documents.BucketArn);
         yield return Allow("Documents", ObjectActions, documents.ArnForObjects("*"));
     }
+
+    /// <summary>
+    /// What awsemf calls for the metrics collector sharing the task role: it creates its stream in the stack's log
+    /// group and puts events. It needs no Describe* (no sequence tokens any more) and no CreateLogGroup (the group exists).
+    /// </summary>
+    public static readonly string[] MetricsLogActions = ["logs:CreateLogStream", "logs:PutLogEvents"];
+
+    public static PolicyStatement PublishMetrics(ILogGroup metrics) => Allow("PublishMetrics", MetricsLogActions, metrics.LogGroupArn);
 
     private static PolicyStatement Allow(string sid, string[] actions, params string[] resources) =>
         new(new PolicyStatementProps { Sid = sid, Effect = Effect.ALLOW, Actions = actions, Resources = resources });

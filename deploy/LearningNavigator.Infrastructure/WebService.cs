@@ -78,6 +78,9 @@ public sealed class WebService : Construct
             new MountPoint { SourceVolume = "tmp", ContainerPath = "/tmp", ReadOnly = false });
         Container = container;
 
+        Metrics = new MetricsCollector(this, "Metrics", task, container, Logs);
+        TaskRole.AddToPolicy(TaskRolePolicy.PublishMetrics(Metrics.LogGroup));
+
         var https = settings.CertificateArn is { Length: > 0 } certificateArn;
         Service = new ApplicationLoadBalancedFargateService(this, "Service", new ApplicationLoadBalancedFargateServiceProps
         {
@@ -117,6 +120,8 @@ public sealed class WebService : Construct
     public ContainerDefinition Container { get; }
 
     public LogGroup Logs { get; }
+
+    public MetricsCollector Metrics { get; }
 
     public ApplicationLoadBalancedFargateService Service { get; }
 }

@@ -1,0 +1,223 @@
+using System.Collections.Concurrent;
+using System.Net;
+using LearningNavigator.Observability;
+using LearningNavigator.Web.Observability;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
+
+namespace LearningNavigator.Tests.Integration;
+
+/// <summary>
+/// In AWS the collector's awsemf exporter turns the app's OTLP metrics into CloudWatch metrics, and CloudWatch can
+/// take the p95 the latency alarm watches only from a distribution: awsemf writes one for exponential histograms
+/// alone, and passes histogram counts through as they come, so they must be deltas. The deployment asks for both
+/// with the SDK's own OTLP-reader settings (deploy/LearningNavigator.Infrastructure/MetricsCollector.cs), which leave
+/// the Prometheus scrape's explicit buckets alone. This checks, on the wire, that the app's export honours them.
+/// </summary>
+public sealed class OtlpMetricsExportTests
+{
+    private const int MetricHistogram = 9;
+    private const int MetricExponentialHistogram = 10;
+    private const int MetricSum = 7;
+    private const ulong Delta = 1;
+    private const ulong Cumulative = 2;
+
+    /// <summary>The keys MetricsCollector.AppEnvironment sets on the app container (endpoint aside).</summary>
+    private static readonly Dictionary<string, string?> DeploymentSettings = new()
+    {
+        ["Telemetry:Otlp:Protocol"] = "HttpProtobuf",
+        ["OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE"] = "delta",
+        ["OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION"] = "base2_exponential_bucket_histogram",
+    };
+
+    [Fact]
+    public async Task With_the_deployment_settings_answer_latencies_leave_as_delta_exponential_histograms()
+    {
+        var exported = await ExportOneAnswerAsync(DeploymentSettings);
+
+        Assert.Equal((MetricExponentialHistogram, Delta), Assert.Single(exported[NavigatorMetrics.AnswerDuration].Distinct()));
+        Assert.Equal((MetricExponentialHistogram, Delta), Assert.Single(exported[NavigatorMetrics.TimeToFirstToken].Distinct()));
+        Assert.Equal((MetricSum, Delta), Assert.Single(exported[NavigatorMetrics.Answers].Distinct()));
+        Assert.Equal((MetricSum, Delta), Assert.Single(exported[NavigatorMetrics.Tokens].Distinct()));
+    }
+
+    [Fact]
+    public async Task Without_them_the_export_is_cumulative_explicit_buckets_which_cloudwatch_cannot_take_a_p95_of()
+    {
+        // The control: it is the two reader settings, not some other default, that make the difference above.
+        var exported = await ExportOneAnswerAsync(new Dictionary<string, string?> { ["Telemetry:Otlp:Protocol"] = "HttpProtobuf" });
+
+        Assert.Equal((MetricHistogram, Cumulative), Assert.Single(exported[NavigatorMetrics.AnswerDuration].Distinct()));
+    }
+
+    /// <summary>Runs the app's telemetry set-up against a loopback OTLP receiver and records one answer.</summary>
+    /// <returns>Per metric name, the (data kind, temporality) of every exported occurrence.</returns>
+    private static async Task<Dictionary<string, List<(int Kind, ulong Temporality)>>> ExportOneAnswerAsync(Dictionary<string, string?> settings)
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        // Empty: no appsettings or environment variables of the machine running the tests leak in.
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Telemetry:Otlp:Endpoint"] = receiver.BaseUrl });
+        builder.Services.AddNavigatorObservability(builder.Configuration);
+        using var host = builder.Build();
+        await host.StartAsync();
+        try
+        {
+            host.Services.GetRequiredService<NavigatorMetrics>().AnswerFinished(
+                "instructor", "completed", lowConfidence: false, "model", TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(0.4), 10, 20);
+            // The result is false whatever OTLP does: the Prometheus reader, registered too, only exports when scraped.
+            _ = host.Services.GetRequiredService<MeterProvider>().ForceFlush(10_000);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+
+        Assert.NotEmpty(receiver.MetricRequests);
+        var exported = new Dictionary<string, List<(int, ulong)>>();
+        foreach (var body in receiver.MetricRequests)
+        {
+            foreach (var (name, kind, temporality) in OtlpMetrics(body))
+            {
+                if (!exported.TryGetValue(name, out var seen))
+                {
+                    exported[name] = seen = [];
+                }
+
+                seen.Add((kind, temporality));
+            }
+        }
+
+        return exported;
+    }
+
+    /// <summary>
+    /// The metrics in an ExportMetricsServiceRequest (opentelemetry/proto/metrics/v1/metrics.proto): resource_metrics = 1
+    /// → scope_metrics = 2 → metrics = 2 with name = 1 and the data as sum = 7, histogram = 9 or exponential_histogram = 10,
+    /// each carrying aggregation_temporality = 2 (1 delta, 2 cumulative).
+    /// </summary>
+    private static IEnumerable<(string Name, int Kind, ulong Temporality)> OtlpMetrics(byte[] request)
+    {
+        foreach (var resource in Fields(request).Where(f => f.Number == 1))
+        {
+            foreach (var scope in Fields(resource.Bytes).Where(f => f.Number == 2))
+            {
+                foreach (var metric in Fields(scope.Bytes).Where(f => f.Number == 2))
+                {
+                    var fields = Fields(metric.Bytes);
+                    var name = System.Text.Encoding.UTF8.GetString(fields.Single(f => f.Number == 1).Bytes);
+                    var data = fields.SingleOrDefault(f => f.Number is MetricSum or MetricHistogram or MetricExponentialHistogram);
+                    if (data.Bytes is null)
+                    {
+                        continue;
+                    }
+
+                    var temporality = Fields(data.Bytes).SingleOrDefault(f => f.Number == 2).Varint;
+                    yield return (name, data.Number, temporality);
+                }
+            }
+        }
+    }
+
+    /// <summary>The top-level fields of one protobuf message: varints by value, length-delimited fields as bytes.</summary>
+    private static List<(int Number, ulong Varint, byte[] Bytes)> Fields(byte[] message)
+    {
+        var fields = new List<(int, ulong, byte[])>();
+        var position = 0;
+        while (position < message.Length)
+        {
+            var key = ReadVarint(message, ref position);
+            var number = (int)(key >> 3);
+            switch (key & 7)
+            {
+                case 0:
+                    fields.Add((number, ReadVarint(message, ref position), null!));
+                    break;
+                case 1:
+                    position += 8;
+                    break;
+                case 2:
+                    var length = (int)ReadVarint(message, ref position);
+                    fields.Add((number, 0, message[position..(position + length)]));
+                    position += length;
+                    break;
+                case 5:
+                    position += 4;
+                    break;
+                default:
+                    throw new InvalidDataException($"Unexpected protobuf wire type {key & 7}.");
+            }
+        }
+
+        return fields;
+    }
+
+    private static ulong ReadVarint(byte[] buffer, ref int position)
+    {
+        ulong value = 0;
+        for (var shift = 0; ; shift += 7)
+        {
+            var b = buffer[position++];
+            value |= (ulong)(b & 0x7F) << shift;
+            if (b < 0x80)
+            {
+                return value;
+            }
+        }
+    }
+
+    /// <summary>An OTLP/HTTP endpoint on 127.0.0.1 that keeps every metrics request body and accepts the other signals.</summary>
+    private sealed class OtlpReceiver : IAsyncDisposable
+    {
+        private readonly WebApplication app;
+
+        private OtlpReceiver(WebApplication app, string baseUrl, ConcurrentQueue<byte[]> metricRequests)
+        {
+            this.app = app;
+            BaseUrl = baseUrl;
+            MetricRequests = metricRequests;
+        }
+
+        public string BaseUrl { get; }
+
+        public ConcurrentQueue<byte[]> MetricRequests { get; }
+
+        public static async Task<OtlpReceiver> StartAsync()
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+            var app = builder.Build();
+            var metricRequests = new ConcurrentQueue<byte[]>();
+            app.Run(async context =>
+            {
+                using var body = new MemoryStream();
+                await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+                if (context.Request.Path == "/v1/metrics")
+                {
+                    metricRequests.Enqueue(body.ToArray());
+                }
+
+                context.Response.StatusCode = StatusCodes.Status200OK;
+            });
+            await app.StartAsync();
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            return new OtlpReceiver(app, address.TrimEnd('/'), metricRequests);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+}
