@@ -29,6 +29,9 @@ public sealed class DynamoDbXmlRepository(IAmazonDynamoDB client, string tableNa
     /// </summary>
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>Items per Query page; unset, DynamoDB's own limit (1 MB of items) pages. Tests set it to see paging.</summary>
+    internal int? PageSize { get; init; }
+
     public IReadOnlyCollection<XElement> GetAllElements()
     {
         using var timeout = new CancellationTokenSource(CallTimeout);
@@ -55,6 +58,7 @@ public sealed class DynamoDbXmlRepository(IAmazonDynamoDB client, string tableNa
                 ExpressionAttributeNames = new() { ["#pk"] = Pk, ["#sk"] = Sk },
                 ExpressionAttributeValues = new() { [":pk"] = new AttributeValue { S = Partition }, [":prefix"] = new AttributeValue { S = KeyPrefix } },
                 ConsistentRead = true,
+                Limit = PageSize,
                 ExclusiveStartKey = startAfter,
             }, cancellationToken);
             foreach (var item in page.Items ?? [])
