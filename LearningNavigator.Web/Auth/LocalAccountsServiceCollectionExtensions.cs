@@ -32,10 +32,11 @@ public static class LocalAccountsServiceCollectionExtensions
             options.UseSqlite($"Data Source={path}");
         });
 
-        // Keys persisted (DataProtection:KeysPath, or next to the accounts database), so sign-in cookies survive a restart.
+        // Keys persisted (DataProtection:Store: a folder, or the DynamoDB table every task shares), so sign-in cookies
+        // and circuits survive a restart; one application name, so every instance reads the others' payloads.
         services.AddDataProtection()
             .SetApplicationName("LearningNavigator")
-            .PersistKeysToConfiguredFolder(contentRoot);
+            .PersistKeysToConfiguredStore(configuration, contentRoot);
 
         services.AddCascadingAuthenticationState();
         services.AddAuthentication(options =>

@@ -109,8 +109,7 @@ public sealed class StackResourceTests(SynthesizedStack stack)
                     ("ReadonlyRootFilesystem", true),
                     ("PortMappings", new object[] { Match.ObjectLike(Obj(("ContainerPort", 8080))) }),
                     ("HealthCheck", Match.ObjectLike(Obj(("Command", new object[] { "CMD", "dotnet", "LearningNavigator.Web.dll", "--healthcheck" })))),
-                    ("MountPoints", Match.ArrayWith(new object[] { Match.ObjectLike(Obj(("ContainerPath", "/app/App_Data"))) })),
-                    ("Environment", Match.ArrayWith(new object[] { Obj(("Name", "DataProtection__KeysPath"), ("Value", "/app/App_Data/keys")) })))),
+                    ("MountPoints", Match.ArrayWith(new object[] { Match.ObjectLike(Obj(("ContainerPath", "/app/App_Data"))) })))),
             }))));
         Template.HasResourceProperties("AWS::ECS::Service", Obj(("LaunchType", "FARGATE")));
         Template.HasResourceProperties("AWS::ElasticLoadBalancingV2::LoadBalancer", Obj(
@@ -123,6 +122,24 @@ public sealed class StackResourceTests(SynthesizedStack stack)
                 Obj(("Key", "stickiness.enabled"), ("Value", "true")),
                 Obj(("Key", "stickiness.type"), ("Value", "lb_cookie")),
             }))));
+    }
+
+    [Fact]
+    public void Data_protection_keys_live_in_the_table_every_task_shares_not_on_a_task_volume()
+    {
+        Template.HasResourceProperties("AWS::ECS::TaskDefinition", Obj(
+            ("ContainerDefinitions", Match.ArrayWith(new object[]
+            {
+                Match.ObjectLike(Obj(("Environment", Match.ArrayWith(new object[]
+                {
+                    Obj(("Name", "DataProtection__Store"), ("Value", "DynamoDb")),
+                    Obj(("Name", "Storage__DynamoDb__TableName"), ("Value", Obj(("Ref", stack.LogicalId("AWS::DynamoDB::Table", "DataTable"))))),
+                })))),
+            }))));
+        var environment = stack.Resources("AWS::ECS::TaskDefinition").Single().Value!["Properties"]!["ContainerDefinitions"]![0]!["Environment"]!.AsArray();
+        Assert.DoesNotContain(environment, e => (string?)e!["Name"] == "DataProtection__KeysPath");
+        // The key repository reads the partition with Query and writes a key with a conditional PutItem (GetItem on a retry).
+        Assert.Superset(new HashSet<string>(["dynamodb:Query", "dynamodb:PutItem", "dynamodb:GetItem"]), new HashSet<string>(TaskRolePolicy.TableActions));
     }
 
     [Fact]

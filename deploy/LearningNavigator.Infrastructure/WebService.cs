@@ -46,7 +46,8 @@ public sealed class WebService : Construct
             TaskRole = TaskRole,
             RuntimePlatform = new RuntimePlatform { CpuArchitecture = CpuArchitecture.X86_64, OperatingSystemFamily = OperatingSystemFamily.LINUX },
         });
-        // The root file system is read-only; the app writes only to its data volume and /tmp.
+        // The root file system is read-only; the app writes only to its data volume (accounts, library catalog, local
+        // index) and /tmp. Both are per task and go with it, so nothing that must outlive a task or be shared lives there.
         task.AddVolume(new Amazon.CDK.AWS.ECS.Volume { Name = "data" });
         task.AddVolume(new Amazon.CDK.AWS.ECS.Volume { Name = "tmp" });
 
@@ -59,7 +60,10 @@ public sealed class WebService : Construct
             Environment = new Dictionary<string, string>
             {
                 ["ASPNETCORE_FORWARDEDHEADERS_ENABLED"] = "true",
-                ["DataProtection__KeysPath"] = $"{DataPath}/keys",
+                // The keys behind sign-in cookies and circuits: in the table every task reads, so a cookie keeps working
+                // when its task is replaced or the load balancer moves the browser to another task. The image's own
+                // default (a folder on the data volume) would give each task keys of its own, lost with it.
+                ["DataProtection__Store"] = "DynamoDb",
                 ["Logging__Console__FormatterName"] = "json",
                 ["Logging__Console__FormatterOptions__IncludeScopes"] = "true",
             },

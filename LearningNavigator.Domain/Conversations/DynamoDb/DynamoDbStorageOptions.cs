@@ -31,7 +31,7 @@ public sealed class AwsOptions
 }
 
 /// <summary>Checked only when DynamoDB is the provider, so the embedded default never trips over AWS keys.</summary>
-internal sealed partial class DynamoDbOptionsValidator(IOptions<StorageOptions> storage, IOptions<AwsOptions> aws)
+internal sealed class DynamoDbOptionsValidator(IOptions<StorageOptions> storage, IOptions<AwsOptions> aws)
     : IValidateOptions<DynamoDbStorageOptions>
 {
     public ValidateOptionsResult Validate(string? name, DynamoDbStorageOptions options)
@@ -41,6 +41,22 @@ internal sealed partial class DynamoDbOptionsValidator(IOptions<StorageOptions> 
             return ValidateOptionsResult.Success;
         }
 
+        var failures = DynamoDbSettingsRules.Check(options, aws.Value);
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
+/// <summary>
+/// What a usable table name, retry count, region and endpoint look like. Public because the table serves more than
+/// the conversation store (the web app keeps its data-protection keys there too), and each user checks the same way.
+/// </summary>
+public static partial class DynamoDbSettingsRules
+{
+    /// <summary>One message per wrong setting, each naming its key; empty when all are usable.</summary>
+    public static IReadOnlyList<string> Check(DynamoDbStorageOptions options, AwsOptions aws)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(aws);
         var failures = new List<string>();
         if (string.IsNullOrEmpty(options.TableName) || !TableNamePattern().IsMatch(options.TableName))
         {
@@ -53,20 +69,20 @@ internal sealed partial class DynamoDbOptionsValidator(IOptions<StorageOptions> 
             failures.Add($"{DynamoDbStorageOptions.SectionName}:{nameof(options.MaxAttempts)} is {options.MaxAttempts}: use 1 to 20.");
         }
 
-        var region = aws.Value.Region;
+        var region = aws.Region;
         if (!string.IsNullOrEmpty(region) && !RegionPattern().IsMatch(region))
         {
             failures.Add($"{AwsOptions.SectionName}:{nameof(AwsOptions.Region)} is '{region}', which is not a region name such as eu-west-2.");
         }
 
-        var url = aws.Value.DynamoDbUrl;
+        var url = aws.DynamoDbUrl;
         if (!string.IsNullOrEmpty(url)
             && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
         {
             failures.Add($"{AwsOptions.SectionName}:{nameof(AwsOptions.DynamoDbUrl)} is '{url}': give an absolute http(s) URL or leave it empty.");
         }
 
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        return failures;
     }
 
     [GeneratedRegex("^[A-Za-z0-9_.-]{3,255}$")]
