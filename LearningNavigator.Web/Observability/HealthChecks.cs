@@ -1,6 +1,8 @@
+using LearningNavigator.Aws;
 using LearningNavigator.Conversations;
 using LearningNavigator.Generation;
 using LearningNavigator.Knowledge;
+using LearningNavigator.Knowledge.Local;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -30,11 +32,24 @@ internal sealed partial class ConversationStoreHealthCheck(IConversationStore st
     }
 }
 
-/// <summary>The knowledge index opens and lists its documents; an empty index is degraded, not down.</summary>
-internal sealed partial class KnowledgeIndexHealthCheck(IKnowledgeIndex index, ILogger<KnowledgeIndexHealthCheck> logger) : IHealthCheck
+/// <summary>
+/// The local index opens and lists its documents (an empty index is degraded, not down); with the Bedrock
+/// Knowledge Base, its endpoint answers.
+/// </summary>
+internal sealed partial class KnowledgeIndexHealthCheck(
+    IKnowledgeIndex index,
+    IOptions<RetrievalOptions> retrieval,
+    IOptions<AwsOptions> aws,
+    IHttpClientFactory httpClients,
+    ILogger<KnowledgeIndexHealthCheck> logger) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        if (string.Equals(retrieval.Value.Provider, RetrievalOptions.BedrockKnowledgeBaseProvider, StringComparison.OrdinalIgnoreCase))
+        {
+            return await EndpointProbe.CheckAsync(httpClients, aws.Value.BedrockAgentRuntimeEndpoint, "The knowledge base service", logger, cancellationToken);
+        }
+
         try
         {
             var documents = await index.GetDocumentHashesAsync(cancellationToken);
@@ -57,43 +72,62 @@ internal sealed partial class KnowledgeIndexHealthCheck(IKnowledgeIndex index, I
 }
 
 /// <summary>
-/// The configured model server answers HTTP. The offline answerer runs in process and is always ready;
-/// any HTTP answer (even 401) proves the server is reachable, which is all readiness asks.
+/// The configured model is reachable: the offline answerer runs in process and is always ready; a model server
+/// (OpenAI-compatible) or Bedrock's runtime endpoint must answer HTTP.
 /// </summary>
-internal sealed partial class ModelProviderHealthCheck(
+internal sealed class ModelProviderHealthCheck(
     IOptions<GenerationOptions> generation,
     IOptions<OpenAICompatibleOptions> openAI,
+    IOptions<AwsOptions> aws,
     IHttpClientFactory httpClients,
     ILogger<ModelProviderHealthCheck> logger) : IHealthCheck
 {
-    public const string HttpClientName = "model-health";
-
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (!string.Equals(generation.Value.Provider, GenerationOptions.OpenAICompatibleProvider, StringComparison.OrdinalIgnoreCase)
-            || openAI.Value.Endpoint is not { } endpoint)
+        var provider = generation.Value.Provider;
+        if (string.Equals(provider, GenerationOptions.BedrockProvider, StringComparison.OrdinalIgnoreCase))
         {
-            return HealthCheckResult.Healthy($"{generation.Value.Provider} answers in process.");
+            return EndpointProbe.CheckAsync(httpClients, aws.Value.BedrockRuntimeEndpoint, "Bedrock", logger, cancellationToken);
         }
 
+        if (string.Equals(provider, GenerationOptions.OpenAICompatibleProvider, StringComparison.OrdinalIgnoreCase) && openAI.Value.Endpoint is { } endpoint)
+        {
+            return EndpointProbe.CheckAsync(httpClients, new Uri(endpoint.AbsoluteUri.TrimEnd('/') + "/models"), "The model server", logger, cancellationToken);
+        }
+
+        return Task.FromResult(HealthCheckResult.Healthy($"{provider} answers in process."));
+    }
+}
+
+/// <summary>
+/// One unsigned GET: any HTTP answer below 500 (AWS answers an unsigned request with 403) proves the service is
+/// reachable, which is all readiness asks. Nothing is invoked, so a probe every few seconds costs nothing and
+/// needs no permission.
+/// </summary>
+internal static partial class EndpointProbe
+{
+    public const string HttpClientName = "readiness-probe";
+
+    public static async Task<HealthCheckResult> CheckAsync(IHttpClientFactory httpClients, Uri target, string service, ILogger logger, CancellationToken cancellationToken)
+    {
         try
         {
-            var models = new Uri(endpoint.AbsoluteUri.TrimEnd('/') + "/models");
-            using var response = await httpClients.CreateClient(HttpClientName).GetAsync(models, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            return (int)response.StatusCode < 500
-                ? HealthCheckResult.Healthy($"The model server answered {(int)response.StatusCode}.")
-                : HealthCheckResult.Unhealthy($"The model server answered {(int)response.StatusCode}.");
+            using var response = await httpClients.CreateClient(HttpClientName).GetAsync(target, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            var status = (int)response.StatusCode;
+            return status < 500
+                ? HealthCheckResult.Healthy($"{service} answered {status}.")
+                : HealthCheckResult.Unhealthy($"{service} answered {status}.");
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            Log.ModelUnreachable(logger, ex);
-            return HealthCheckResult.Unhealthy("The model server cannot be reached.");
+            Log.Unreachable(logger, service, ex);
+            return HealthCheckResult.Unhealthy($"{service} cannot be reached.");
         }
     }
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Warning, Message = "Readiness: the model server cannot be reached")]
-        public static partial void ModelUnreachable(ILogger logger, Exception exception);
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Readiness: {Service} cannot be reached")]
+        public static partial void Unreachable(ILogger logger, string service, Exception exception);
     }
 }

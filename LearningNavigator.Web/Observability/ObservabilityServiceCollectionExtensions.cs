@@ -63,7 +63,7 @@ public static class ObservabilityServiceCollectionExtensions
             builder.UseOtlpExporter(telemetry.Otlp.Protocol, otlp);
         }
 
-        services.AddHttpClient(ModelProviderHealthCheck.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(5));
+        services.AddHttpClient(EndpointProbe.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(5));
         services.AddHealthChecks()
             .AddCheck<ConversationStoreHealthCheck>("store", HealthStatus.Unhealthy, [ReadyTag])
             .AddCheck<KnowledgeIndexHealthCheck>("index", HealthStatus.Unhealthy, [ReadyTag])
