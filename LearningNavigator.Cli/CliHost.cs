@@ -32,7 +32,12 @@ public static class CliHost
         return ([.. rest], settings);
     }
 
-    public static ServiceProvider Build(IReadOnlyDictionary<string, string?> settings, LogLevel logLevel = LogLevel.Warning)
+    /// <param name="configureServices">
+    /// Applied after the app's registrations. The program passes none; tests use it to give the DynamoDB client
+    /// fixed emulator credentials instead of the AWS chain, as the web app's tests do.
+    /// </param>
+    public static ServiceProvider Build(
+        IReadOnlyDictionary<string, string?> settings, LogLevel logLevel = LogLevel.Warning, Action<IServiceCollection>? configureServices = null)
     {
         var contentRoot = FindWebContentRoot();
         var configuration = new ConfigurationBuilder()
@@ -45,6 +50,7 @@ public static class CliHost
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(logLevel));
         services.AddLearningNavigator(configuration, contentRoot);
+        configureServices?.Invoke(services);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
 

@@ -11,28 +11,30 @@ namespace LearningNavigator.Cli.Commands;
 /// <summary>`db create` makes the DynamoDB table; `db bench` measures the configured store.</summary>
 public static class DbCommand
 {
-    public static Command Create(IReadOnlyDictionary<string, string?> settings) => new("db", "Conversation storage: create the DynamoDB table, measure a store.")
-    {
-        CreateTable(settings),
-        Bench(settings),
-    };
+    /// <param name="configureServices">See <see cref="CliHost.Build"/>: none from the program, emulator credentials from tests.</param>
+    public static Command Create(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? configureServices = null) =>
+        new("db", "Conversation storage: create the DynamoDB table, measure a store.")
+        {
+            CreateTable(settings, configureServices),
+            Bench(settings),
+        };
 
-    private static Command CreateTable(IReadOnlyDictionary<string, string?> settings)
+    private static Command CreateTable(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? configureServices)
     {
         var command = new Command("create", "Create the DynamoDB table (on-demand, GSI1, TTL on ExpiresAt) if it does not exist. Needs Storage:Provider=DynamoDb.");
-        command.SetAction(async (_, cancellationToken) =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var services = CliHost.Build(settings);
+            await using var services = CliHost.Build(settings, configureServices: configureServices);
             var provider = services.GetRequiredService<IOptions<StorageOptions>>().Value.Provider;
             if (!string.Equals(provider, StorageOptions.DynamoDb, StringComparison.OrdinalIgnoreCase))
             {
-                Console.Error.WriteLine($"Storage:Provider is '{provider}'; db create makes the DynamoDB table. Add --Storage:Provider=DynamoDb.");
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"Storage:Provider is '{provider}'; db create makes the DynamoDB table. Add --Storage:Provider=DynamoDb.");
                 return 2;
             }
 
             services.GetRequiredService<IConversationStore>();   // validates the DynamoDB keys first
             var table = services.GetRequiredService<DynamoDbTable>();
-            Console.WriteLine(await table.CreateIfMissingAsync(cancellationToken)
+            await parse.InvocationConfiguration.Output.WriteLineAsync(await table.CreateIfMissingAsync(cancellationToken)
                 ? $"Created table {table.Name}: on-demand capacity, index GSI1, TTL on ExpiresAt."
                 : $"Table {table.Name} already exists; left as it is.");
             return 0;

@@ -114,6 +114,51 @@ public interface IUsageStore
     /// counters), but in as few round trips as the store allows. For seeding and bulk loads.
     /// </summary>
     Task SaveBatchAsync(ConversationBatch batch, CancellationToken cancellationToken);
+
+    /// <summary>Every hourly usage row whose counters are not all zero, in no particular order (export).</summary>
+    IAsyncEnumerable<DailyUsage> ReadAllUsageAsync(CancellationToken cancellationToken);
+
+    /// <summary>Every hourly citation count that is not zero, in no particular order (export).</summary>
+    IAsyncEnumerable<CitationUsage> ReadAllCitationUsageAsync(CancellationToken cancellationToken);
+
+    /// <summary>Every hourly active-user marker, in no particular order (export).</summary>
+    IAsyncEnumerable<ActiveUserKey> ReadAllActiveUsersAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Makes each hourly row and citation count named in <paramref name="snapshot"/> equal to it, and adds its
+    /// markers (import). The difference from what is stored is written like any usage change, so the day rollups
+    /// and day markers follow in the same writes. What the snapshot does not name is left as it is. Running it
+    /// again changes nothing; it is not meant to run while the app writes the same rows.
+    /// </summary>
+    Task RestoreUsageAsync(UsageSnapshot snapshot, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The hourly aggregates as an export carries them. The day rollups and day markers are not in it: both stores
+/// keep them as exact sums (and unions) of these, in the same writes, so they are derived again on import.
+/// </summary>
+public sealed record UsageSnapshot(
+    IReadOnlyList<DailyUsage> Usage,
+    IReadOnlyList<CitationUsage> Citations,
+    IReadOnlyList<ActiveUserKey> ActiveUsers)
+{
+    /// <summary>"Equal to the snapshot" needs one value per row: a row or citation count named twice is refused.</summary>
+    /// <exception cref="ArgumentException">The first repeated key.</exception>
+    public void ThrowIfAmbiguous()
+    {
+        if (Usage.GroupBy(r => r.Key).FirstOrDefault(g => g.Count() > 1) is { } row)
+        {
+            throw new ArgumentException($"The usage row {Describe(row.Key)} is given more than once.", nameof(Usage));
+        }
+
+        if (Citations.GroupBy(c => (c.Key, c.DocumentId)).FirstOrDefault(g => g.Count() > 1) is { } citation)
+        {
+            throw new ArgumentException($"The citation count of '{citation.Key.DocumentId}' at {Describe(citation.Key.Key)} is given more than once.", nameof(Citations));
+        }
+    }
+
+    private static string Describe(DailyUsageKey key) =>
+        $"{key.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)} hour {key.Hour}, role '{key.Role}', language '{key.Language}'";
 }
 
 public sealed record MessageQuery

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using LearningNavigator.Conversations;
 
 namespace LearningNavigator.Escalations;
@@ -62,6 +63,8 @@ public sealed record Escalation
     /// <summary>Optimistic lock: every stored change adds one, and a change made from an older version is refused.</summary>
     public long Version { get; init; } = 1;
 
+    // Follows from Status: left out of stored bodies and exports so no copy can disagree with it.
+    [JsonIgnore]
     public bool IsOpen => Status != EscalationStatus.Resolved;
 
     /// <summary>

@@ -24,4 +24,7 @@ public interface IEscalationStore : IEscalationStatistics
 
     /// <summary>The escalations one person raised, newest first.</summary>
     Task<IReadOnlyList<Escalation>> ListForUserAsync(string userId, CancellationToken cancellationToken);
+
+    /// <summary>Every escalation as stored (notes, status and version included), in no particular order (export).</summary>
+    IAsyncEnumerable<Escalation> ReadAllAsync(CancellationToken cancellationToken);
 }

@@ -1,13 +1,19 @@
 using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using LearningNavigator.Chat;
 using LearningNavigator.Conversations;
 using LearningNavigator.Conversations.DynamoDb;
 using LearningNavigator.Tests.Domain.Conversations;
+using LearningNavigator.Tests.Integration.Api;
+using LearningNavigator.Web.Api;
+using LearningNavigator.Web.Api.Keys;
 using LearningNavigator.Web.Auth;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +21,11 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace LearningNavigator.Tests.Integration;
 
-/// <summary>The whole app with Storage:Provider=DynamoDb against DynamoDB Local: sign in, ask, read back.</summary>
+/// <summary>
+/// The whole app with Storage:Provider=DynamoDb against DynamoDB Local, driven only from outside: sign in, ask and
+/// rate through /api/v1 with a personal API key, then read the items straight from the table by their documented
+/// keys, and read the conversation back through the API and the chat page.
+/// </summary>
 [Collection(DynamoDbCollection.Name)]
 public sealed class DynamoDbChatFlowTests(DynamoDbLocalFixture dynamo)
 {
@@ -43,65 +53,101 @@ public sealed class DynamoDbChatFlowTests(DynamoDbLocalFixture dynamo)
         }
     }
 
+    private static AttributeValue S(string value) => new() { S = value };
+
+    private async Task<Dictionary<string, AttributeValue>> ItemAsync(string table, string pk, string sk) =>
+        (await dynamo.Client.GetItemAsync(new GetItemRequest { TableName = table, Key = new() { ["PK"] = S(pk), ["SK"] = S(sk) }, ConsistentRead = true })).Item;
+
+    private async Task<List<Dictionary<string, AttributeValue>>> ScanTypeAsync(string table, string type) =>
+        (await dynamo.Client.ScanAsync(new ScanRequest
+        {
+            TableName = table,
+            FilterExpression = "#t = :t",
+            ExpressionAttributeNames = new() { ["#t"] = "Type" },
+            ExpressionAttributeValues = new() { [":t"] = S(type) },
+            ConsistentRead = true,
+        })).Items;
+
     [Fact]
-    public async Task A_signed_in_instructor_asks_and_the_conversation_lives_in_DynamoDB()
+    public async Task A_question_asked_through_the_API_lives_in_DynamoDB_and_reads_back_through_the_API_and_the_chat_page()
     {
         var table = $"ln-app-{Guid.NewGuid():N}";
         await dynamo.CreateTableAsync(table);
         using var app = new DynamoDbAppFactory(dynamo, table);
-        using var client = await SignIn.AsAsync(app, "instructor@example.org");
+        // The demo instructor signs in on the web (which writes the profile) and asks from a script with a personal key.
+        using var browser = await SignIn.AsAsync(app, "instructor@example.org");
         string userId;
         await using (var scope = app.Services.CreateAsyncScope())
         {
             userId = (await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync("instructor@example.org"))!.Id;
         }
 
+        var key = await app.Services.GetRequiredService<ApiKeyStore>().CreateAsync(userId, "dynamodb flow", CancellationToken.None);
+        var http = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key.Secret);
+        using var caller = new ApiCaller(userId, key.Secret, http);
         Assert.IsType<DynamoDbConversationStore>(app.Services.GetRequiredService<IConversationStore>());
-        var conversationId = Guid.CreateVersion7().ToString("N");
+
+        var conversationId = await caller.CreateConversationAsync("ALGEE steps");
         // A marker of its own: the empty chat page suggests the plain ALGEE question to everyone.
         var question = $"What are the steps of the ALGEE action plan? (case {Guid.NewGuid():N})";
-        AnswerCompleted? completed = null;
-        await foreach (var update in app.Services.GetRequiredService<AnswerPipeline>().AskAsync(
-            new AskRequest { UserId = userId, Role = AppRoles.Instructor, ConversationId = conversationId, Text = question },
-            CancellationToken.None))
-        {
-            completed = update as AnswerCompleted ?? completed;
-        }
+        var events = await caller.AskAndReadAllAsync(conversationId, question);
 
-        Assert.NotNull(completed);
-        Assert.NotEmpty(completed.AssistantMessage.Citations);
+        Assert.Equal(AnswerStream.Done, events[^1].EventType);
+        var done = ApiCaller.Data(events[^1]);
+        var (questionId, answerId) = (done.GetProperty("userMessageId").GetString()!, done.GetProperty("messageId").GetString()!);
+        var answer = string.Concat(events.Where(e => e.EventType == AnswerStream.Delta).Select(e => ApiCaller.Data(e).GetProperty("text").GetString()));
+        Assert.NotEmpty(ApiCaller.Data(Assert.Single(events, e => e.EventType == AnswerStream.Citations)).GetProperty("citations").EnumerateArray());
 
-        // The rows, read straight from the table with the documented keys.
-        var messages = await dynamo.Client.QueryAsync(new QueryRequest
+        using var rated = await caller.Http.PostAsJsonAsync($"/api/v1/messages/{answerId}/feedback", new { rating = "up", comment = "Clear." });
+        Assert.Equal(HttpStatusCode.OK, rated.StatusCode);
+
+        // The items, read straight from the table by the keys docs/data-model.md documents.
+        var messages = (await dynamo.Client.QueryAsync(new QueryRequest
         {
             TableName = table,
             KeyConditionExpression = "PK = :pk AND begins_with(SK, :msg)",
-            ExpressionAttributeValues = new() { [":pk"] = new AttributeValue { S = $"CONV#{conversationId}" }, [":msg"] = new AttributeValue { S = "MSG#" } },
-        });
-        Assert.Equal([question, completed.AssistantMessage.Text], messages.Items.Select(i => i["Text"].S));
-        var conversation = (await dynamo.Client.GetItemAsync(table, new()
-        {
-            ["PK"] = new AttributeValue { S = $"USER#{userId}" },
-            ["SK"] = new AttributeValue { S = $"CONV#{conversationId}" },
-        })).Item;
-        Assert.Equal("2", conversation["MessageCount"].N);
-        var profile = (await dynamo.Client.GetItemAsync(table, new()
-        {
-            ["PK"] = new AttributeValue { S = $"USER#{userId}" },
-            ["SK"] = new AttributeValue { S = "PROFILE" },
-        })).Item;
-        Assert.Equal("instructor@example.org", profile["Email"].S);
-        var today = DateOnly.FromDateTime(completed.AssistantMessage.CreatedAt.UtcDateTime);
-        var usage = await app.Services.GetRequiredService<IConversationStore>().GetDailyUsageAsync(today.AddDays(-1), today, CancellationToken.None);
-        var row = Assert.Single(usage, r => r.Role == AppRoles.Instructor);
-        Assert.Equal((1, 1), (row.Questions, row.Answers));
+            ExpressionAttributeValues = new() { [":pk"] = S($"CONV#{conversationId}"), [":msg"] = S("MSG#") },
+            ConsistentRead = true,
+        })).Items;
+        Assert.Equal([(questionId, "user", question), (answerId, "assistant", answer)], messages.Select(i => (i["Id"].S, i["Author"].S, i["Text"].S)));
+        Assert.All(messages, i => Assert.Matches($"^MSG#\\d{{4}}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{{7}}Z#\\d{{10}}#{i["Id"].S}$", i["SK"].S));
+        Assert.All(messages, i => Assert.Equal((userId, AppRoles.Instructor), (i["UserId"].S, i["Role"].S)));
+        var conversation = await ItemAsync(table, $"USER#{userId}", $"CONV#{conversationId}");
+        Assert.Equal(("ALGEE steps", "2"), (conversation["Title"].S, conversation["MessageCount"].N));
+        Assert.Equal($"DATE#{DateTimeOffset.Parse(conversation["CreatedAt"].S, System.Globalization.CultureInfo.InvariantCulture).UtcDateTime:yyyy-MM-dd}", conversation["GSI1PK"].S);
+        Assert.Equal(userId, (await ItemAsync(table, $"CONV#{conversationId}", "OWNER"))["UserId"].S);
+        Assert.Equal(conversationId, (await ItemAsync(table, $"MSG#{answerId}", "MESSAGE"))["ConversationId"].S);
+        var feedback = await ItemAsync(table, $"MSG#{answerId}", $"FEEDBACK#{userId}");
+        Assert.Equal(("1", "Clear."), (feedback["Rating"].N, feedback["Comment"].S));
+        Assert.Equal("instructor@example.org", (await ItemAsync(table, $"USER#{userId}", "PROFILE"))["Email"].S);
+        // The usage items count the exchange and the rating, whichever hour it fell in.
+        var usage = (await ScanTypeAsync(table, "DailyUsage")).Where(i => i["Role"].S == AppRoles.Instructor).ToList();
+        long Sum(string counter) => usage.Sum(i => i.TryGetValue(counter, out var v) ? long.Parse(v.N, System.Globalization.CultureInfo.InvariantCulture) : 0);
+        Assert.Equal((1L, 1L, 1L, 1L), (Sum("Questions"), Sum("Answers"), Sum("ThumbsUp"), Sum("Conversations")));
+        Assert.Single(await ScanTypeAsync(table, "ActiveUser"), i => i["UserId"].S == userId);
 
-        // The chat page renders it for its owner, from DynamoDB, and refuses it to anyone else.
-        var page = await client.GetStringAsync($"/c/{conversationId}");
+        // Back through the API, one message per page, and the conversation's counters.
+        var first = await caller.Http.GetFromJsonAsync<JsonElement>($"/api/v1/conversations/{conversationId}/messages?pageSize=1");
+        var token = first.GetProperty("continuationToken").GetString();
+        var second = await caller.Http.GetFromJsonAsync<JsonElement>($"/api/v1/conversations/{conversationId}/messages?pageSize=1&continuationToken={Uri.EscapeDataString(token!)}");
+        Assert.Equal(
+            [(questionId, question), (answerId, answer)],
+            first.GetProperty("items").EnumerateArray().Concat(second.GetProperty("items").EnumerateArray())
+                .Select(m => (m.GetProperty("id").GetString(), m.GetProperty("text").GetString())));
+        Assert.Equal(JsonValueKind.Null, second.GetProperty("continuationToken").ValueKind);
+        var read = await caller.Http.GetFromJsonAsync<JsonElement>($"/api/v1/conversations/{conversationId}");
+        Assert.Equal(2, read.GetProperty("messageCount").GetInt32());
+
+        // Someone else's key finds nothing there, and the chat page shows it to its owner only.
+        using var stranger = await ApiCaller.CreateAsync(app, AppRoles.Staff);
+        using var notYours = await stranger.Http.GetAsync($"/api/v1/conversations/{conversationId}/messages");
+        Assert.Equal(HttpStatusCode.NotFound, notYours.StatusCode);
+        var page = await browser.GetStringAsync($"/c/{conversationId}");
         Assert.Contains(WebUtility.HtmlEncode(question), page, StringComparison.Ordinal);
         using var staff = await SignIn.AsAsync(app, "staff@example.org");
-        var stranger = await staff.GetStringAsync($"/c/{conversationId}");
-        Assert.DoesNotContain(WebUtility.HtmlEncode(question), stranger, StringComparison.Ordinal);
-        Assert.Contains("is not yours", stranger, StringComparison.Ordinal);
+        var strangerPage = await staff.GetStringAsync($"/c/{conversationId}");
+        Assert.DoesNotContain(WebUtility.HtmlEncode(question), strangerPage, StringComparison.Ordinal);
+        Assert.Contains("is not yours", strangerPage, StringComparison.Ordinal);
     }
 }

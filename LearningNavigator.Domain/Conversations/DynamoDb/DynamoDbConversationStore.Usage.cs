@@ -159,6 +159,91 @@ public sealed partial class DynamoDbConversationStore
         }
     }
 
+    /// <remarks>Export only: a scan filtered on <c>Type</c>, like the other read-alls.</remarks>
+    public IAsyncEnumerable<DailyUsage> ReadAllUsageAsync(CancellationToken cancellationToken) =>
+        ScanTypeAsync("DailyUsage", ToUsage, cancellationToken).Where(r => !r.Counters.IsZero);
+
+    public IAsyncEnumerable<CitationUsage> ReadAllCitationUsageAsync(CancellationToken cancellationToken) =>
+        ScanTypeAsync("CitationUsage", item => new CitationUsage(KeyOf(Str(item, Sk)), Str(item, "DocumentId"), Long(item, "Answers")), cancellationToken)
+            .Where(c => c.Answers != 0);
+
+    public IAsyncEnumerable<ActiveUserKey> ReadAllActiveUsersAsync(CancellationToken cancellationToken) =>
+        ScanTypeAsync("ActiveUser", item => new ActiveUserKey(KeyOf(Str(item, Sk)), Str(item, "UserId")), cancellationToken);
+
+    /// <remarks>
+    /// Not one transaction: a snapshot can be far over the 100 items a transaction takes. The differences are
+    /// written per UTC day, role and language (its hourly items with their day rollup, at most 25 items) and per
+    /// day, role, language and document, each group in one TransactWriteItems, so a rollup never disagrees with its
+    /// hours. A run cut short leaves each group done or not done; running it again finishes the rest, because the
+    /// differences are worked out afresh from what is stored. Markers are plain Puts and ADDs to the day sets.
+    /// </remarks>
+    public async Task RestoreUsageAsync(UsageSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        snapshot.ThrowIfAmbiguous();
+        foreach (var day in snapshot.Usage.GroupBy(r => r.Key with { Hour = 0 }))
+        {
+            var delta = new UsageDelta();
+            foreach (var row in day)
+            {
+                var stored = await GetAsync(UsageKey(row.Key), cancellationToken) is { } item ? ToUsage(item).Counters : default;
+                delta.Add(row.Key, row.Counters - stored);
+            }
+
+            await TransactAllAsync([.. UsageWrites(delta)], cancellationToken);
+        }
+
+        foreach (var day in snapshot.Citations.GroupBy(c => (Key: c.Key with { Hour = 0 }, c.DocumentId)))
+        {
+            var delta = new UsageDelta();
+            foreach (var citation in day)
+            {
+                var stored = await GetAsync(CitationKey(citation.Key, citation.DocumentId), cancellationToken) is { } item ? Long(item, "Answers") : 0;
+                delta.AddCitation(citation with { Answers = citation.Answers - stored });
+            }
+
+            await TransactAllAsync([.. UsageWrites(delta)], cancellationToken);
+        }
+
+        await BatchWriteAsync(
+            snapshot.ActiveUsers.Distinct().Select(marker =>
+            {
+                var item = ActiveUserKey(marker.Usage, marker.UserId);
+                item[TypeAttribute] = S("ActiveUser");
+                item["UserId"] = S(marker.UserId);
+                return new WriteRequest { PutRequest = new PutRequest { Item = item } };
+            }),
+            cancellationToken);
+        foreach (var person in snapshot.ActiveUsers.GroupBy(m => (m.Usage.Day.Year, m.Usage.Role, m.Usage.Language, m.UserId)))
+        {
+            var (year, role, language, userId) = person.Key;
+            await client.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = Table,
+                Key = ActiveDaysKey(year, role, language, userId),
+                UpdateExpression = "SET #type = :type, #role = :role, #language = :language, UserId = :user ADD #days :days",
+                ExpressionAttributeNames = new() { ["#type"] = TypeAttribute, ["#role"] = "Role", ["#language"] = "Language", ["#days"] = "Days" },
+                ExpressionAttributeValues = new()
+                {
+                    [":type"] = S("ActiveDays"), [":role"] = S(role), [":language"] = S(language), [":user"] = S(userId),
+                    [":days"] = new AttributeValue
+                    {
+                        NS = [.. person.Select(m => ActiveDays.DayIndex(m.Usage.Day)).Distinct().Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture))],
+                    },
+                },
+            }, cancellationToken);
+        }
+    }
+
+    /// <summary>One transaction of unconditional writes; none when there is nothing to write.</summary>
+    private async Task TransactAllAsync(List<TransactWriteItem> writes, CancellationToken cancellationToken)
+    {
+        if (writes.Count > 0)
+        {
+            await client.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = writes }, cancellationToken);
+        }
+    }
+
     private async Task<string> OwnerOfAsync(Dictionary<string, AttributeValue> messageItem, string conversationId, CancellationToken cancellationToken)
     {
         if (messageItem.TryGetValue("UserId", out var userId) && userId.S is { } id)

@@ -590,22 +590,7 @@ public sealed partial class DynamoDbConversationStore(
             keys.Add(Key(Str(message, Pk), Str(message, Sk)));
         }
 
-        foreach (var batch in keys.Chunk(25))
-        {
-            var pending = new Dictionary<string, List<WriteRequest>>
-            {
-                [Table] = [.. batch.Select(k => new WriteRequest { DeleteRequest = new DeleteRequest { Key = k } })],
-            };
-            for (var attempt = 1; pending.Count > 0 && pending.Values.Sum(v => v.Count) > 0; attempt++)
-            {
-                var response = await client.BatchWriteItemAsync(new BatchWriteItemRequest { RequestItems = pending }, cancellationToken);
-                pending = response.UnprocessedItems ?? [];
-                if (pending.Count > 0)
-                {
-                    await BackOffAsync(attempt, cancellationToken);
-                }
-            }
-        }
+        await BatchWriteAsync(keys.Select(k => new WriteRequest { DeleteRequest = new DeleteRequest { Key = k } }), cancellationToken);
 
         await client.TransactWriteItemsAsync(new TransactWriteItemsRequest
         {
@@ -616,6 +601,24 @@ public sealed partial class DynamoDbConversationStore(
             ],
         }, cancellationToken);
         return true;
+    }
+
+    /// <summary>BatchWriteItem 25 at a time, sending back what the service left unprocessed until none is left.</summary>
+    private async Task BatchWriteAsync(IEnumerable<WriteRequest> requests, CancellationToken cancellationToken)
+    {
+        foreach (var batch in requests.Chunk(25))
+        {
+            var pending = new Dictionary<string, List<WriteRequest>> { [Table] = [.. batch] };
+            for (var attempt = 1; pending.Count > 0 && pending.Values.Sum(v => v.Count) > 0; attempt++)
+            {
+                var response = await client.BatchWriteItemAsync(new BatchWriteItemRequest { RequestItems = pending }, cancellationToken);
+                pending = response.UnprocessedItems ?? [];
+                if (pending.Count > 0)
+                {
+                    await BackOffAsync(attempt, cancellationToken);
+                }
+            }
+        }
     }
 
     private async Task<Dictionary<string, AttributeValue>?> GetAsync(Dictionary<string, AttributeValue> key, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -32,6 +33,9 @@ public sealed partial class SqliteConversationStore
 
     private static readonly string SelectUsageSql =
         $"SELECT day, hour, role, language, {string.Join(", ", CounterColumns)} FROM usage_hourly WHERE day >= @from AND day <= @to ORDER BY day, hour, role, language;";
+
+    private static readonly string SelectOneUsageSql =
+        $"SELECT day, hour, role, language, {string.Join(", ", CounterColumns)} FROM usage_hourly WHERE day = @day AND hour = @hour AND role = @role AND language = @language;";
 
     private static readonly string SelectDayTotalsSql =
         $"SELECT day, 0, role, language, {string.Join(", ", CounterColumns)} FROM usage_daily WHERE day >= @from AND day <= @to ORDER BY day, role, language;";
@@ -321,27 +325,103 @@ public sealed partial class SqliteConversationStore
         command.Parameters.AddWithValue("@to", FormatDayKey(to));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var rows = new List<DailyUsage>();
-        var scalars = new long[ScalarColumns.Length];
-        var latency = new long[UsageHistogram.BucketCount];
-        var ttft = new long[UsageHistogram.BucketCount];
         while (await reader.ReadAsync(cancellationToken))
         {
-            var key = new DailyUsageKey(ParseDayKey(reader.GetString(0)), reader.GetInt32(1), reader.GetString(2), reader.GetString(3));
-            for (var i = 0; i < scalars.Length; i++)
-            {
-                scalars[i] = reader.GetInt64(4 + i);
-            }
-
-            for (var i = 0; i < UsageHistogram.BucketCount; i++)
-            {
-                latency[i] = reader.GetInt64(4 + scalars.Length + i);
-                ttft[i] = reader.GetInt64(4 + scalars.Length + UsageHistogram.BucketCount + i);
-            }
-
-            rows.Add(UsageCounters.FromScalars(scalars, new UsageHistogram(latency), new UsageHistogram(ttft)).ToRow(key));
+            rows.Add(ReadUsageRow(reader));
         }
 
         return rows;
+    }
+
+    /// <summary>A row of day, hour, role, language and then <see cref="CounterColumns"/>.</summary>
+    private static DailyUsage ReadUsageRow(SqliteDataReader reader)
+    {
+        var key = new DailyUsageKey(ParseDayKey(reader.GetString(0)), reader.GetInt32(1), reader.GetString(2), reader.GetString(3));
+        var scalars = new long[ScalarColumns.Length];
+        var latency = new long[UsageHistogram.BucketCount];
+        var ttft = new long[UsageHistogram.BucketCount];
+        for (var i = 0; i < scalars.Length; i++)
+        {
+            scalars[i] = reader.GetInt64(4 + i);
+        }
+
+        for (var i = 0; i < UsageHistogram.BucketCount; i++)
+        {
+            latency[i] = reader.GetInt64(4 + scalars.Length + i);
+            ttft[i] = reader.GetInt64(4 + scalars.Length + UsageHistogram.BucketCount + i);
+        }
+
+        return UsageCounters.FromScalars(scalars, new UsageHistogram(latency), new UsageHistogram(ttft)).ToRow(key);
+    }
+
+    public async IAsyncEnumerable<DailyUsage> ReadAllUsageAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var row in await GetDailyUsageAsync(DateOnly.MinValue, DateOnly.MaxValue, cancellationToken))
+        {
+            if (!row.Counters.IsZero)
+            {
+                yield return row;
+            }
+        }
+    }
+
+    public async IAsyncEnumerable<CitationUsage> ReadAllCitationUsageAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var citation in await GetCitationUsageAsync(DateOnly.MinValue, DateOnly.MaxValue, cancellationToken))
+        {
+            yield return citation;
+        }
+    }
+
+    public async IAsyncEnumerable<ActiveUserKey> ReadAllActiveUsersAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var marker in await GetActiveUsersAsync(DateOnly.MinValue, DateOnly.MaxValue, cancellationToken))
+        {
+            yield return marker;
+        }
+    }
+
+    /// <remarks>
+    /// One transaction: each row is read and changed under the write lock, so the rows end up exactly as the
+    /// snapshot says, and the rollups move by the same differences through <see cref="ApplyUsageAsync"/>.
+    /// </remarks>
+    public async Task RestoreUsageAsync(UsageSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        snapshot.ThrowIfAmbiguous();
+        await WriteWithUsageAsync(
+            async (connection, transaction, delta) =>
+            {
+                foreach (var row in snapshot.Usage)
+                {
+                    await using var command = connection.CreateCommand();
+                    command.Transaction = (SqliteTransaction)transaction;
+                    command.CommandText = SelectOneUsageSql;
+                    command.Parameters.AddWithValue("@day", FormatDayKey(row.Day));
+                    command.Parameters.AddWithValue("@hour", row.Hour);
+                    command.Parameters.AddWithValue("@role", row.Role);
+                    command.Parameters.AddWithValue("@language", row.Language);
+                    await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                    var stored = await reader.ReadAsync(cancellationToken) ? ReadUsageRow(reader).Counters : default;
+                    delta.Add(row.Key, row.Counters - stored);
+                }
+
+                foreach (var citation in snapshot.Citations)
+                {
+                    var stored = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                        """
+                        SELECT answers FROM usage_citations
+                        WHERE day = @Day AND hour = @Hour AND role = @Role AND language = @Language AND document_id = @DocumentId;
+                        """,
+                        new { Day = FormatDayKey(citation.Key.Day), citation.Key.Hour, citation.Key.Role, citation.Key.Language, citation.DocumentId },
+                        transaction,
+                        cancellationToken: cancellationToken)) ?? 0;
+                    delta.AddCitation(citation with { Answers = citation.Answers - stored });
+                }
+
+                await InsertMarkersAsync(connection, transaction, snapshot.ActiveUsers, cancellationToken);
+            },
+            cancellationToken);
     }
 
     public async Task<IReadOnlyList<CitationUsage>> GetCitationUsageAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)

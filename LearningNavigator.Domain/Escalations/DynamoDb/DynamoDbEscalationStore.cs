@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using LearningNavigator.Conversations.DynamoDb;
@@ -179,6 +180,30 @@ public sealed class DynamoDbEscalationStore(IAmazonDynamoDB client, IOptions<Dyn
         }
 
         return [.. found.OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id, StringComparer.Ordinal)];
+    }
+
+    /// <remarks>A scan filtered on <c>Type</c>: export only, never on a request path.</remarks>
+    public async IAsyncEnumerable<Escalation> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var request = new ScanRequest
+        {
+            TableName = Table,
+            FilterExpression = "#type = :type",
+            ExpressionAttributeNames = new() { ["#type"] = TypeAttribute },
+            ExpressionAttributeValues = new() { [":type"] = S("Escalation") },
+            ConsistentRead = true,
+        };
+        do
+        {
+            var response = await client.ScanAsync(request, cancellationToken);
+            foreach (var item in response.Items ?? [])
+            {
+                yield return EscalationJson.Deserialize(Str(item, "Body"));
+            }
+
+            request.ExclusiveStartKey = response.LastEvaluatedKey;
+        }
+        while (request.ExclusiveStartKey is { Count: > 0 });
     }
 
     public async Task<int> CountOpenAsync(string? role, string? language, CancellationToken cancellationToken)

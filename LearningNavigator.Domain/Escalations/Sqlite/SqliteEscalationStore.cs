@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Dapper;
 using LearningNavigator.Conversations.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -97,6 +98,17 @@ public sealed class SqliteEscalationStore(IOptions<SqliteStorageOptions> options
         var bodies = await connection.QueryAsync<string>(new CommandDefinition(
             "SELECT body FROM escalations WHERE user_id = @userId ORDER BY created_at DESC, id DESC;", new { userId }, cancellationToken: cancellationToken));
         return [.. bodies.Select(EscalationJson.Deserialize)];
+    }
+
+    public async IAsyncEnumerable<Escalation> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var bodies = await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT body FROM escalations ORDER BY id;", cancellationToken: cancellationToken));
+        foreach (var body in bodies)
+        {
+            yield return EscalationJson.Deserialize(body);
+        }
     }
 
     public async Task<int> CountOpenAsync(string? role, string? language, CancellationToken cancellationToken)

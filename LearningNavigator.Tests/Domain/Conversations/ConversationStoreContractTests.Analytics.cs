@@ -251,4 +251,187 @@ public abstract partial class ConversationStoreContractTests
         Assert.Equal(2L, await Usage.CountActiveUsersAsync(window, Ct));   // ana's 13:05 question (partial day) and ben's (a whole day)
         Assert.Equal(1L, await Usage.CountActiveUsersAsync(window with { From = window.From.AddHours(2) }, Ct));
     }
+
+    /// <summary>
+    /// Three conversations of one role over three UTC days: day one at 10:05 and 23:30 (English, rated up and
+    /// down), day two at 02:00 (Spanish), day three at 15:00. Returns the first day.
+    /// </summary>
+    private async Task<DateOnly> WriteThreeDaysAsync(string role)
+    {
+        var (ana, ben) = (NewId("user"), NewId("user"));
+        var day = DateOnly.FromDateTime(A0.UtcDateTime);
+        var at = (int d, int hour, int minute) => new DateTimeOffset(day.AddDays(d).ToDateTime(new TimeOnly(hour, minute)), TimeSpan.Zero);
+        var first = await CreateConversationAsync(ana, at(0, 10, 5));
+        var second = await CreateConversationAsync(ben, at(1, 2, 0));
+        var third = await CreateConversationAsync(ana, at(2, 15, 0));
+        StoredMessage Question(Conversation c, DateTimeOffset when, string language = "en") => NewMessage(c.Id, when) with { Role = role, Language = language };
+        StoredMessage Answer(Conversation c, DateTimeOffset when, string language, params string[] documents) => NewMessage(c.Id, when.AddSeconds(2)) with
+        {
+            Author = MessageAuthor.Assistant, Role = role, Language = language, LatencyMs = 900,
+            Citations = [.. documents.Select((d, i) => Cite(i + 1, d))],
+        };
+        var upAnswer = Answer(first, at(0, 10, 5), "en", "doc-a", "doc-b");
+        var downAnswer = Answer(first, at(0, 23, 30), "en", "doc-a") with { LowConfidence = true };
+        foreach (var message in new[]
+        {
+            Question(first, at(0, 10, 5)), upAnswer, Question(first, at(0, 23, 30)), downAnswer,
+            Question(second, at(1, 2, 0), "es"), Answer(second, at(1, 2, 0), "es", "doc-b"),
+            Question(third, at(2, 15, 0)), Answer(third, at(2, 15, 0), "en", "doc-c"),
+        })
+        {
+            await Store.SaveMessageAsync(message, Ct);
+        }
+
+        await Store.SaveFeedbackAsync(new MessageFeedback { MessageId = upAnswer.Id, UserId = ana, Rating = FeedbackRating.Up, CreatedAt = A0 }, Ct);
+        await Store.SaveFeedbackAsync(new MessageFeedback { MessageId = downAnswer.Id, UserId = ana, Rating = FeedbackRating.Down, CreatedAt = A0 }, Ct);
+        return day;
+    }
+
+    private static DateTimeOffset Hour(DateOnly day, int hour) => new(day.ToDateTime(new TimeOnly(hour, 0)), TimeSpan.Zero);
+
+    [Fact]
+    public async Task Hourly_activity_reads_only_the_hours_asked_for_with_messages_and_ratings()
+    {
+        var role = NewId("role");
+        var day = await WriteThreeDaysAsync(role);
+
+        var shifted = (await Usage.GetHourlyActivityAsync(day, day.AddDays(2), [23, 2], Ct)).Where(a => a.Key.Role == role).OrderBy(a => a.HourStartUtc);
+        var morning = (await Usage.GetHourlyActivityAsync(day, day, [10], Ct)).Where(a => a.Key.Role == role);
+
+        Assert.Equal(
+            [new HourlyActivity(new(day, 23, role, "en"), 2, 0, 1), new HourlyActivity(new(day.AddDays(1), 2, role, "es"), 2, 0, 0)],
+            shifted);
+        Assert.Equal([new HourlyActivity(new(day, 10, role, "en"), 2, 1, 0)], morning);
+        Assert.Empty(await Usage.GetHourlyActivityAsync(day, day.AddDays(2), [], Ct));
+    }
+
+    [Fact]
+    public async Task Window_usage_sums_the_hourly_rows_inside_the_window_per_role_and_language()
+    {
+        var role = NewId("role");
+        var day = await WriteThreeDaysAsync(role);
+        // Part of day one, all of day two, part of day three: rollups for the whole day, hourly rows for the rest.
+        var window = new UsageWindow(Hour(day, 20), Hour(day.AddDays(2), 12), role);
+        var hourly = await Usage.GetDailyUsageAsync(day, day.AddDays(2), Ct);
+        UsageCounters Recount(UsageWindow w, string language) =>
+            hourly.Where(r => w.Contains(r.Key) && r.Language == language).Aggregate(default(UsageCounters), (sum, r) => sum + r.Counters);
+
+        var usage = await Usage.GetUsageAsync(window, Ct);
+        var allDays = await Usage.GetUsageAsync(new UsageWindow(Hour(day, 0), Hour(day.AddDays(3), 0), role), Ct);
+
+        Assert.Equal([Recount(window, "en").ToRow(new(day, 0, role, "en")), Recount(window, "es").ToRow(new(day, 0, role, "es"))], usage);
+        Assert.Equal(
+            [("en", 1L, 1L, 1L, 0L, 1L, 0L), ("es", 1L, 1L, 0L, 0L, 0L, 1L)],
+            usage.Select(r => (r.Language, r.Questions, r.Answers, r.LowConfidenceAnswers, r.ThumbsUp, r.ThumbsDown, r.Conversations)));
+        Assert.Equal(
+            [("en", 3L, 3L, 1L, 1L, 1L, 2L, 2700L), ("es", 1L, 1L, 0L, 0L, 0L, 1L, 900L)],
+            allDays.Select(r => (r.Language, r.Questions, r.Answers, r.LowConfidenceAnswers, r.ThumbsUp, r.ThumbsDown, r.Conversations, r.LatencyMsTotal)));
+        Assert.Empty(await Usage.GetUsageAsync(window with { Language = "fr" }, Ct));
+    }
+
+    private static List<(string DocumentId, long Answers)> Sorted(IReadOnlyDictionary<string, long> counts) =>
+        [.. counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => (c.Key, c.Value))];
+
+    [Fact]
+    public async Task Window_citations_count_answers_per_document_inside_the_window()
+    {
+        var role = NewId("role");
+        var day = await WriteThreeDaysAsync(role);
+
+        var partialAndWhole = await Usage.CountCitationsAsync(new UsageWindow(Hour(day, 20), Hour(day.AddDays(2), 12), role), Ct);
+        var wholeDays = await Usage.CountCitationsAsync(new UsageWindow(Hour(day, 0), Hour(day.AddDays(3), 0), role), Ct);
+        var oneHour = await Usage.CountCitationsAsync(new UsageWindow(Hour(day, 10), Hour(day, 11), role), Ct);
+        var spanish = await Usage.CountCitationsAsync(new UsageWindow(Hour(day, 0), Hour(day.AddDays(3), 0), role, "es"), Ct);
+
+        Assert.Equal([("doc-a", 1L), ("doc-b", 1L)], Sorted(partialAndWhole));
+        Assert.Equal([("doc-a", 2L), ("doc-b", 2L), ("doc-c", 1L)], Sorted(wholeDays));
+        Assert.Equal([("doc-a", 1L), ("doc-b", 1L)], Sorted(oneHour));
+        Assert.Equal([("doc-b", 1L)], Sorted(spanish));
+    }
+
+    [Fact]
+    public async Task Read_all_aggregates_returns_the_hourly_rows_citations_and_markers()
+    {
+        var role = NewId("role");
+        var day = await WriteThreeDaysAsync(role);
+
+        var usage = await Usage.ReadAllUsageAsync(Ct).Where(r => r.Role == role).ToListAsync(Ct);
+        var citations = await Usage.ReadAllCitationUsageAsync(Ct).Where(c => c.Key.Role == role).ToListAsync(Ct);
+        var markers = await Usage.ReadAllActiveUsersAsync(Ct).Where(m => m.Usage.Role == role).ToListAsync(Ct);
+
+        Assert.Equal((await Usage.GetDailyUsageAsync(day, day.AddDays(2), Ct)).Where(r => r.Role == role), usage.OrderBy(r => r.HourStartUtc).ThenBy(r => r.Language, StringComparer.Ordinal));
+        Assert.Equal(5, citations.Count);
+        Assert.Equal(
+            (await Usage.GetCitationUsageAsync(day, day.AddDays(2), Ct)).Where(c => c.Key.Role == role).OrderBy(c => c.ToString(), StringComparer.Ordinal),
+            citations.OrderBy(c => c.ToString(), StringComparer.Ordinal));
+        Assert.Equal(
+            (await Usage.GetActiveUsersAsync(day, day.AddDays(2), Ct)).Where(m => m.Usage.Role == role).Select(m => m.ToString()).Order(StringComparer.Ordinal),
+            markers.Select(m => m.ToString()).Order(StringComparer.Ordinal));
+        Assert.Equal(4, markers.Count);
+    }
+
+    [Fact]
+    public async Task Restoring_aggregates_sets_the_named_hourly_rows_and_the_rollups_and_day_markers_follow()
+    {
+        var role = NewId("role");
+        var day = await WriteThreeDaysAsync(role);
+        var before = (await Usage.GetDailyUsageAsync(day, day.AddDays(3), Ct)).Where(r => r.Role == role).ToList();
+        var morning = before.Single(r => r.Hour == 10 && r.Day == day);
+        // A row raised (as if a deleted conversation had counted there), a row no message explains, a citation
+        // count raised and one new, a marker of someone who asked in a conversation since deleted.
+        var raised = morning with { Questions = 7, ThumbsDown = 2, InputTokens = 1234 };
+        var orphan = new UsageCounters(2, 3, 1, 0, 1, 10, 20, 900, 1, Conversations: 1).ToRow(new(day.AddDays(3), 4, role, "fr"));
+        var gone = NewId("user");
+        var snapshot = new UsageSnapshot(
+            [raised, orphan],
+            [new CitationUsage(new(day, 10, role, "en"), "doc-a", 3), new CitationUsage(new(day.AddDays(3), 4, role, "fr"), "doc-z", 2)],
+            [new ActiveUserKey(new(day.AddDays(3), 4, role, "fr"), gone)]);
+
+        await Usage.RestoreUsageAsync(snapshot, Ct);
+        var once = await AggregatesAsync(role, day);
+        await Usage.RestoreUsageAsync(snapshot, Ct);
+
+        Assert.Equal(before.Where(r => r.Key != morning.Key).Append(raised).Append(orphan).OrderBy(r => r.HourStartUtc), once.Hourly);
+        var dayTotals = once.Hourly.GroupBy(r => (r.Day, r.Language))
+            .Select(g => g.Aggregate(default(UsageCounters), (sum, r) => sum + r.Counters).ToRow(new(g.Key.Day, 0, role, g.Key.Language)));
+        Assert.Equal(dayTotals.OrderBy(r => r.Day).ThenBy(r => r.Language, StringComparer.Ordinal), once.Days);
+        Assert.Equal(
+            [("doc-a", 3L), ("doc-b", 1L)],
+            once.Citations.Where(c => c.Key.Day == day && c.Key.Hour == 10).Select(c => (c.DocumentId, c.Answers)).Order());
+        var hourlyByDay = once.Citations.GroupBy(c => (c.Key.Day, c.Key.Language, c.DocumentId)).Select(g => (g.Key.Day, g.Key.Language, g.Key.DocumentId, Answers: g.Sum(c => c.Answers)));
+        Assert.Equal(hourlyByDay.Order(), once.DayCitations.Select(c => (c.Key.Day, c.Key.Language, c.DocumentId, c.Answers)).Order());
+        Assert.Contains(once.ActiveDays, a => a.UserId == gone && a.Language == "fr" && a.DaysOfYear.SetEquals([ActiveDays.DayIndex(day.AddDays(3))]));
+        Aggregates.AssertSame(once, await AggregatesAsync(role, day));
+        Assert.Throws<ArgumentException>(() => (snapshot with { Usage = [raised, raised] }).ThrowIfAmbiguous());
+    }
+
+    private sealed record Aggregates(
+        IReadOnlyList<DailyUsage> Hourly, IReadOnlyList<DailyUsage> Days, IReadOnlyList<CitationUsage> Citations,
+        IReadOnlyList<CitationUsage> DayCitations, IReadOnlyList<ActiveDays> ActiveDays)
+    {
+        /// <summary>The lists in a fixed order, day sets as text: records holding lists compare them by reference.</summary>
+        public static void AssertSame(Aggregates expected, Aggregates actual)
+        {
+            Assert.Equal(expected.Hourly, actual.Hourly);
+            Assert.Equal(expected.Days, actual.Days);
+            Assert.Equal(expected.Citations.OrderBy(c => c.ToString(), StringComparer.Ordinal), actual.Citations.OrderBy(c => c.ToString(), StringComparer.Ordinal));
+            Assert.Equal(expected.DayCitations.OrderBy(c => c.ToString(), StringComparer.Ordinal), actual.DayCitations.OrderBy(c => c.ToString(), StringComparer.Ordinal));
+            Assert.Equal(Describe(expected.ActiveDays), Describe(actual.ActiveDays));
+        }
+
+        private static IEnumerable<string> Describe(IEnumerable<ActiveDays> days) =>
+            days.Select(a => $"{a.UserId} {a.Role} {a.Language} {string.Join(',', a.DaysOfYear.Order())}").Order(StringComparer.Ordinal);
+    }
+
+    private async Task<Aggregates> AggregatesAsync(string role, DateOnly day)
+    {
+        var (from, to) = (day, day.AddDays(3));
+        return new Aggregates(
+            [.. (await Usage.GetDailyUsageAsync(from, to, Ct)).Where(r => r.Role == role)],
+            [.. (await Usage.GetDayTotalsAsync(from, to, Ct)).Where(r => r.Role == role && !r.Counters.IsZero)],
+            [.. (await Usage.GetCitationUsageAsync(from, to, Ct)).Where(c => c.Key.Role == role)],
+            [.. (await Usage.GetDayCitationsAsync(from, to, Ct)).Where(c => c.Key.Role == role)],
+            [.. (await Usage.GetActiveDaysAsync(day.Year, Ct)).Where(a => a.Role == role)]);
+    }
 }
+

@@ -156,4 +156,30 @@ public abstract class EscalationStoreContractTests : IAsyncLifetime
         Assert.True(await Store.CountOpenAsync(null, null, Ct) >= 2);
         Assert.True(await Store.CountOpenAsync(null, "es", Ct) >= 1);
     }
+
+    [Fact]
+    public async Task Read_all_returns_every_escalation_as_stored_with_its_notes_and_version()
+    {
+        var open = NewEscalation();
+        var resolved = NewEscalation();
+        await Store.CreateAsync(open, Ct);
+        await Store.CreateAsync(resolved, Ct);
+        var note = new EscalationNote { AuthorId = "admin-1", AuthorName = "Admin", Text = "Asked the course team.", CreatedAt = T0.AddHours(1) };
+        var final = resolved with
+        {
+            Status = EscalationStatus.Resolved, Notes = [note], ResolutionAnswer = "Yes, online too.", ResolvedBy = "admin-1",
+            ResolvedAt = T0.AddHours(2), UpdatedAt = T0.AddHours(2), Version = 2,
+        };
+        Assert.True(await Store.UpdateAsync(final, Ct));
+
+        // The storage may be shared with other tests: only these two ids are this test's.
+        var all = await Store.ReadAllAsync(Ct).Where(e => e.Id == open.Id || e.Id == resolved.Id).ToDictionaryAsync(e => e.Id, cancellationToken: Ct);
+
+        Assert.Equal(2, all.Count);
+        Assert.Equal((EscalationStatus.New, 1L), (all[open.Id].Status, all[open.Id].Version));
+        var read = all[resolved.Id];
+        Assert.Equal((EscalationStatus.Resolved, 2L, "Yes, online too.", "admin-1"), (read.Status, read.Version, read.ResolutionAnswer, read.ResolvedBy));
+        Assert.Equal(note, Assert.Single(read.Notes));
+        Assert.Equal(final.ResolvedAt, read.ResolvedAt);
+    }
 }
