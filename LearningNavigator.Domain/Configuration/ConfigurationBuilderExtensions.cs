@@ -14,7 +14,9 @@ public static class ConfigurationBuilderExtensions
     public static IConfigurationBuilder AddLearningNavigatorEnvironment(this IConfigurationBuilder builder)
     {
         var source = new EnvironmentVariablesConfigurationSource { Prefix = EnvironmentPrefix };
-        var commandLine = builder.Sources.ToList().FindIndex(s => s.GetType().Name == "CommandLineConfigurationSource");
+        // The last one: WebApplication.CreateBuilder also puts the command line first (for host settings such as
+        // --environment), before appsettings.json, and inserting there would let the files win.
+        var commandLine = builder.Sources.ToList().FindLastIndex(s => s.GetType().Name == "CommandLineConfigurationSource");
         if (commandLine < 0)
         {
             builder.Sources.Add(source);

@@ -31,6 +31,35 @@ public sealed class ConfigurationBuilderExtensionsTests
         }
     }
 
+    [Fact]
+    public void The_web_apps_configuration_manager_takes_them_even_when_the_command_line_has_arguments()
+    {
+        // WebApplication.CreateBuilder's ConfigurationManager with "--urls ..." on the command line: the case of
+        // `dotnet run -- --urls ...` and of the first-run test, where the overrides were once silently lost.
+        var key = "Probe" + Guid.NewGuid().ToString("N");
+        Environment.SetEnvironmentVariable($"LearningNavigator__{key}__Value", "from-environment");
+        Environment.SetEnvironmentVariable($"LearningNavigator__{key}__Other", "from-environment");
+        try
+        {
+            string[] args = ["--urls", "http://127.0.0.1:0", $"--{key}:Other=from-command-line"];
+            using var configuration = new ConfigurationManager();
+            // The order WebApplication.CreateBuilder(args) uses: command line for host settings, files, command line.
+            configuration.AddCommandLine(args);
+            configuration.AddInMemoryCollection(new Dictionary<string, string?> { [$"{key}:Value"] = "from-file", [$"{key}:Other"] = "from-file" });
+            configuration.AddCommandLine(args);
+            configuration.AddLearningNavigatorEnvironment();
+
+            Assert.Equal("from-environment", configuration[$"{key}:Value"]);
+            Assert.Equal("from-command-line", configuration[$"{key}:Other"]);
+            Assert.Equal("http://127.0.0.1:0", configuration["urls"]);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable($"LearningNavigator__{key}__Value", null);
+            Environment.SetEnvironmentVariable($"LearningNavigator__{key}__Other", null);
+        }
+    }
+
     [Theory]
     [InlineData("/srv/app", "App_Data/index", "/srv/app/App_Data/index")]
     [InlineData("/srv/app", "/var/lib/index", "/var/lib/index")]
