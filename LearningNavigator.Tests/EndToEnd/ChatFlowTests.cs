@@ -39,6 +39,8 @@ public sealed class ChatFlowTests(BrowserFixture browser)
         var panel = page.GetByTestId("citation-panel");
         await Assertions.Expect(panel).ToBeVisibleAsync();
         await Assertions.Expect(panel).ToContainTextAsync("ALGEE");
+        // Where the passage came from: the document's title (the heading or page is checked in ChatPageTests).
+        await Assertions.Expect(panel.GetByTestId("citation-title")).ToHaveTextAsync("The ALGEE Action Plan");
         await Assertions.Expect(panel.GetByTestId("citation-quote")).ToBeVisibleAsync();
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "chat-citation-panel.png") });
         await page.GetByTestId("citation-close").ClickAsync();
@@ -107,11 +109,19 @@ public sealed class ChatFlowTests(BrowserFixture browser)
     }
 
     [Fact]
-    public async Task Too_long_a_question_gets_a_clear_message_and_cannot_be_sent()
+    public async Task Shift_enter_breaks_the_line_and_too_long_a_question_gets_a_clear_message_and_cannot_be_sent()
     {
         var page = await browser.NewSignedInPageAsync("staff@example.org");
 
-        await page.GetByTestId("chat-input").FillAsync(new string('a', 2001));
+        // Shift+Enter breaks the line instead of sending.
+        var input = page.GetByTestId("chat-input");
+        await input.PressSequentiallyAsync("First line");
+        await input.PressAsync("Shift+Enter");
+        await input.PressSequentiallyAsync("second line");
+        await Assertions.Expect(input).ToHaveValueAsync("First line\nsecond line");
+        await Assertions.Expect(page.GetByTestId("message-user")).ToHaveCountAsync(0);
+
+        await input.FillAsync(new string('a', 2001));
 
         await Assertions.Expect(page.GetByTestId("chat-input-error")).ToContainTextAsync("limit is 2,000");
         await Assertions.Expect(page.GetByTestId("chat-send")).ToBeDisabledAsync();

@@ -33,6 +33,24 @@ public sealed class ChatPageTests() : DomainChatTestContext("ln-bunit", TimeSpan
     }
 
     [Fact]
+    public async Task A_passage_from_a_pdf_is_shown_with_its_document_page_and_heading()
+    {
+        var page = Render<ChatPage>();
+
+        await AskAsync(page, "What is the maximum number of participants in a virtual course?");
+        var chips = page.FindAll("[data-testid=citation]");
+        var fromPdf = Enumerable.Range(0, chips.Count).FirstOrDefault(i =>
+        {
+            page.FindAll("[data-testid=citation]")[i].Click();
+            return page.Find("[data-testid=citation-title]").TextContent == "Course Formats and Scheduling";
+        }, -1);
+
+        Assert.True(fromPdf >= 0, "No citation points at the course formats PDF.");
+        // "p. 1 · Participant numbers": the PDF page and the heading the passage sits under.
+        Assert.Matches(@"^p\. \d+ · \S", page.Find("[data-testid=citation-location]").TextContent);
+    }
+
+    [Fact]
     public async Task Feedback_buttons_save_the_rating_and_comment_in_the_store()
     {
         var page = Render<ChatPage>();
