@@ -77,12 +77,16 @@ public sealed class AnsweringTests(NavigatorAppFixture app) : IClassFixture<Navi
     [Fact]
     public async Task An_off_topic_question_is_answered_honestly_and_flagged_low_confidence()
     {
-        var events = await AskAsync(await UserIdAsync("instructor@example.org"), AppRoles.Instructor, Guid.NewGuid().ToString("N"), "What is the capital of Mongolia?");
+        var conversationId = Guid.NewGuid().ToString("N");
+        var events = await AskAsync(await UserIdAsync("instructor@example.org"), AppRoles.Instructor, conversationId, "What is the capital of Mongolia?");
 
         var answer = Assert.IsType<AnswerCompleted>(events[^1]).AssistantMessage;
         Assert.True(answer.LowConfidence);
         Assert.Empty(answer.Citations);
         Assert.Contains("know", answer.Text, StringComparison.OrdinalIgnoreCase);
+        // The flag is kept with the answer, so the offer of a person survives a reload and reaches the analytics.
+        var stored = Assert.Single(await Store.GetMessagesAsync(conversationId, CancellationToken.None), m => m.Author == MessageAuthor.Assistant);
+        Assert.True(stored.LowConfidence);
     }
 
     [Fact]

@@ -240,6 +240,31 @@ public sealed class AnswerPipelineSafetyTests : IDisposable
     }
 
     [Fact]
+    public async Task The_question_is_stored_before_the_model_is_asked()
+    {
+        var model = new CapturingChatClient();
+        await using var provider = WithChatClient(model);
+        var store = provider.GetRequiredService<IConversationStore>();
+        retriever.Add(Passage("invoices#0", "en", "Invoices are due in 30 days."));
+        var conversationId = Guid.NewGuid().ToString("N");
+        IReadOnlyList<StoredMessage>? storedWhenAsked = null;
+        model.OnCall = async () => storedWhenAsked = await store.GetMessagesAsync(conversationId, CancellationToken.None);
+
+        await DrainAsync(provider.GetRequiredService<AnswerPipeline>(), new AskRequest
+        {
+            UserId = UserId,
+            Role = AppRoles.Instructor,
+            ConversationId = conversationId,
+            Text = "When are invoices due?",
+        });
+
+        // A model that fails or a reader who leaves after this point cannot lose the question.
+        var question = Assert.Single(storedWhenAsked!);
+        Assert.Equal(MessageAuthor.User, question.Author);
+        Assert.Equal("When are invoices due?", question.Text);
+    }
+
+    [Fact]
     public async Task Regenerate_reuses_the_stored_question_and_leaves_the_first_answer_out_of_the_prompt()
     {
         var model = new CapturingChatClient();
@@ -398,6 +423,9 @@ public sealed class AnswerPipelineSafetyTests : IDisposable
     {
         public List<ChatMessage>? Messages { get; private set; }
 
+        /// <summary>Runs when the model is asked, before it answers.</summary>
+        public Func<Task>? OnCall { get; set; }
+
         public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
             throw new NotSupportedException();
 
@@ -406,6 +434,11 @@ public sealed class AnswerPipelineSafetyTests : IDisposable
             [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
             Messages = [.. messages];
+            if (OnCall is not null)
+            {
+                await OnCall();
+            }
+
             await Task.Yield();
             yield return new ChatResponseUpdate(ChatRole.Assistant, "Invoices are due in 30 days [1].") { ModelId = "capture" };
         }
