@@ -18,6 +18,9 @@ public sealed class AwsOptions
 
     public Uri? S3Url { get; set; }
 
+    /// <summary>Endpoint override for DynamoDB, e.g. a local emulator at http://127.0.0.1:8000 (checked with the table's settings).</summary>
+    public string? DynamoDbUrl { get; set; }
+
     /// <summary>Attempts after the first for throttling and 5xx answers, before any answer text has arrived.</summary>
     public int MaxRetries { get; set; } = 3;
 

@@ -1,3 +1,4 @@
+using LearningNavigator.Aws;
 using System.CommandLine;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;

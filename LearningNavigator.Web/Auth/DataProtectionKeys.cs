@@ -1,3 +1,4 @@
+using LearningNavigator.Aws;
 using Amazon.DynamoDBv2;
 using LearningNavigator.Configuration;
 using LearningNavigator.Conversations.DynamoDb;

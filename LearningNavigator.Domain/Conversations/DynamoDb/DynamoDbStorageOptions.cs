@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using LearningNavigator.Aws;
 using Microsoft.Extensions.Options;
 
 namespace LearningNavigator.Conversations.DynamoDb;
@@ -16,18 +17,6 @@ public sealed class DynamoDbStorageOptions
     /// errors back off and retry; the SDK's token bucket stops retry storms).
     /// </summary>
     public int MaxAttempts { get; set; } = 5;
-}
-
-/// <summary>Bound from <c>Aws</c>. Credentials are not here: they come from the standard AWS chain.</summary>
-public sealed class AwsOptions
-{
-    public const string SectionName = "Aws";
-
-    /// <summary>Empty: the SDK's own region chain (AWS_REGION, profile, instance metadata).</summary>
-    public string? Region { get; set; }
-
-    /// <summary>Endpoint override, e.g. a local DynamoDB emulator at http://127.0.0.1:8000.</summary>
-    public string? DynamoDbUrl { get; set; }
 }
 
 /// <summary>Checked only when DynamoDB is the provider, so the embedded default never trips over AWS keys.</summary>

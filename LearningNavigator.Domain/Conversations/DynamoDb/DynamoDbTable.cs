@@ -1,3 +1,4 @@
+using LearningNavigator.Aws;
 using Amazon;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;

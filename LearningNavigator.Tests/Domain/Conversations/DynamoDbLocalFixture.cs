@@ -1,3 +1,4 @@
+using LearningNavigator.Aws;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
