@@ -62,6 +62,27 @@ public sealed class BedrockGenerationTests
     }
 
     [Fact]
+    public async Task Cache_reads_from_the_stream_are_stored_and_priced_at_the_cache_read_rate()
+    {
+        // A second question within the cache's lifetime: most of the prompt is read back, a little is written.
+        await using var host = BedrockTestHost.Start();
+        host.Runtime.EnqueueStream(host.Runtime.DefaultStream with { InputTokens = 35, CacheReadTokens = 1500, CacheWriteTokens = 200, OutputTokens = 12 });
+
+        var (events, conversationId) = await AskAsync(host, Question);
+
+        var answer = Assert.IsType<AnswerCompleted>(events[^1]).AssistantMessage;
+        Assert.Equal(35 + 1500 + 200, answer.InputTokens);
+        Assert.Equal(1500, answer.CacheReadTokens);
+        Assert.Equal(200, answer.CacheWriteTokens);
+        // haiku: 0.8 input, 4 output, 0.08 cache read, 1 cache write (USD per million tokens).
+        var expectedCost = ((35 * 0.8m) + (12 * 4m) + (1500 * 0.08m) + (200 * 1m)) / 1_000_000m;
+        Assert.Equal(expectedCost, answer.EstimatedCostUsd);
+        var stored = (await host.Get<IConversationStore>().GetMessagesAsync(conversationId, CancellationToken.None))[1];
+        Assert.Equal((1735, 1500, 200, 12), (stored.InputTokens, stored.CacheReadTokens, stored.CacheWriteTokens, stored.OutputTokens));
+        Assert.Equal(expectedCost, stored.EstimatedCostUsd);
+    }
+
+    [Fact]
     public async Task A_long_question_is_routed_to_the_strong_model_and_recorded()
     {
         await using var host = BedrockTestHost.Start(new Dictionary<string, string?> { ["Bedrock:Routing:StrongWhenQuestionLongerThan"] = "60" });
