@@ -1,5 +1,6 @@
 using System.Globalization;
 using LearningNavigator.Documents;
+using LearningNavigator.Web.Resources;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.Extensions.Options;
@@ -183,5 +184,5 @@ public sealed partial class DocumentsPage
     /// the setting to check; other languages get the kind of failure from the resources.
     /// </summary>
     private string Describe(DocumentLibraryException failure) =>
-        CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en" ? failure.Message : L[$"Documents.StoreFailure.{failure.Failure}"];
+        LocalizationExtensions.CurrentLanguage == "en" ? failure.Message : L[$"Documents.StoreFailure.{failure.Failure}"];
 }
