@@ -40,12 +40,7 @@ public static class CliHost
         IReadOnlyDictionary<string, string?> settings, LogLevel logLevel = LogLevel.Warning, Action<IServiceCollection>? configureServices = null)
     {
         var contentRoot = FindWebContentRoot();
-        var configuration = new ConfigurationBuilder()
-            .SetBasePath(contentRoot)
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddLearningNavigatorEnvironment()
-            .AddInMemoryCollection(settings)
-            .Build();
+        var configuration = BuildConfiguration(settings, contentRoot);
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(logLevel));
@@ -53,6 +48,18 @@ public static class CliHost
         configureServices?.Invoke(services);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
+
+    /// <summary>
+    /// The settings as the web app layers them: appsettings.json, then LearningNavigator__Section__Key environment
+    /// variables, then the command line's --Section:Key=value arguments.
+    /// </summary>
+    public static IConfigurationRoot BuildConfiguration(IReadOnlyDictionary<string, string?> settings, string? contentRoot = null) =>
+        new ConfigurationBuilder()
+            .SetBasePath(contentRoot ?? FindWebContentRoot())
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddLearningNavigatorEnvironment()
+            .AddInMemoryCollection(settings)
+            .Build();
 
     /// <summary>
     /// The web project's folder (its content root): from LearningNavigator__ContentRoot, or found by walking up

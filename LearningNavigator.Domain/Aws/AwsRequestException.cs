@@ -14,10 +14,12 @@ public enum AwsFailure
 }
 
 /// <summary>
-/// An AWS service refused or failed a request. <see cref="Exception.Message"/> names the cause in words fit for
-/// the chat page; <see cref="ErrorType"/> keeps AWS's own error code for the logs.
+/// An AWS service refused or failed a request. <see cref="Exception.Message"/> names the cause in English words fit
+/// for the chat page and the API; <see cref="Failure"/> and <see cref="Service"/> let a UI word it in another
+/// language; <see cref="ErrorType"/> keeps AWS's own error code for the logs.
 /// </summary>
-public sealed class AwsRequestException(AwsFailure failure, string message, string? errorType, HttpStatusCode? status, string? awsMessage = null)
+public sealed class AwsRequestException(
+    AwsFailure failure, string message, string? errorType, HttpStatusCode? status, string? awsMessage = null, string service = "AWS")
     : Exception(message)
 {
     /// <summary>AWS's own explanation; for logs only, it may name accounts and resources.</summary>
@@ -28,6 +30,9 @@ public sealed class AwsRequestException(AwsFailure failure, string message, stri
     public string? ErrorType { get; } = errorType;
 
     public HttpStatusCode? StatusCode { get; } = status;
+
+    /// <summary>The service as people name it ("Amazon Bedrock", "Amazon Bedrock Knowledge Bases").</summary>
+    public string Service { get; } = service;
 
     /// <summary>Maps an AWS error code (x-amzn-ErrorType or an event-stream :exception-type) and status to a cause.</summary>
     public static AwsRequestException From(string service, HttpStatusCode? status, string? errorType, string? awsMessage)
@@ -56,15 +61,16 @@ public sealed class AwsRequestException(AwsFailure failure, string message, stri
                 _ => AwsFailure.BadConfiguration,
             },
         };
+        var name = "Amazon " + service;
         var message = failure switch
         {
-            AwsFailure.Throttled => $"Amazon {service} is throttling requests (too many at once); please try again in a moment.",
-            AwsFailure.AccessDenied => $"Amazon {service} denied access: check the AWS credentials and that their IAM policy allows this call.",
-            AwsFailure.ModelNotEnabled => $"The Claude model is not enabled for this account in the configured region (Bedrock:FastModelId / Bedrock:StrongModelId, Aws:Region).",
-            AwsFailure.BadConfiguration => $"Amazon {service} rejected the request: check the configured ids (Aws:Region, Bedrock:*, KnowledgeBase:*).",
-            AwsFailure.ServiceUnavailable => $"Amazon {service} is unavailable right now; please try again later.",
-            _ => $"Amazon {service} stopped the answer part-way.",
+            AwsFailure.Throttled => $"{name} is throttling requests (too many at once); please try again in a moment.",
+            AwsFailure.AccessDenied => $"{name} denied access: check the AWS credentials and that their IAM policy allows this call.",
+            AwsFailure.ModelNotEnabled => "The Claude model is not enabled for this account in the configured region (Bedrock:FastModelId / Bedrock:StrongModelId, Aws:Region).",
+            AwsFailure.BadConfiguration => $"{name} rejected the request: check the configured ids (Aws:Region, Bedrock:*, KnowledgeBase:*).",
+            AwsFailure.ServiceUnavailable => $"{name} is unavailable right now; please try again later.",
+            _ => $"{name} stopped the answer part-way.",
         };
-        return new AwsRequestException(failure, message, type.Length > 0 ? type : null, status, awsMessage);
+        return new AwsRequestException(failure, message, type.Length > 0 ? type : null, status, awsMessage, name);
     }
 }

@@ -33,6 +33,8 @@ public sealed record LibraryDocument
     public string? Error { get; init; }
     /// <summary>The kind of refusal when the file itself could not be read, so a UI can word it in its own language; null otherwise.</summary>
     public DocumentExtractionFailure? Failure { get; init; }
+    /// <summary>The kind of store failure when a managed knowledge base could not take the document in; null otherwise.</summary>
+    public DocumentStoreFailure? StoreFailure { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
 }
 
@@ -61,7 +63,10 @@ public interface IDocumentLibrary
 
     Task<LibraryDocument?> GetAsync(string documentId, CancellationToken cancellationToken);
 
-    /// <summary>Accepts the file and queues it; the returned document is Queued (or Failed with a reason).</summary>
+    /// <summary>
+    /// Accepts the file and queues it; the returned document is Queued (or Failed with a reason). Every method throws
+    /// <see cref="DocumentLibraryException"/> when the store behind the library refuses or fails the call.
+    /// </summary>
     Task<LibraryDocument> AddAsync(DocumentUpload upload, CancellationToken cancellationToken);
 
     Task SetRolesAsync(string documentId, IReadOnlyList<string> roles, CancellationToken cancellationToken);

@@ -62,10 +62,19 @@ public sealed class FakeBedrockAgent() : LoopbackAwsServer("bedrock")
 
     public int JobsStarted => polls.Count;
 
+    /// <summary>When set, every call gets this AWS JSON error instead (an IAM refusal, a wrong data source…).</summary>
+    public (int Status, string ErrorType, string Message)? Refusal { get; set; }
+
     private static string JobsPath => $"/knowledgebases/{FakeAgentRuntime.KnowledgeBaseId}/datasources/{DataSourceId}/ingestionjobs";
 
     protected override async Task HandleAsync(HttpContext context, ReceivedRequest request)
     {
+        if (Refusal is { } refusal)
+        {
+            await JsonErrorAsync(context, refusal.Status, refusal.ErrorType, refusal.Message);
+            return;
+        }
+
         if (request.Method == "PUT" && request.RawTarget == JobsPath + "/")
         {
             var body = JsonNode.Parse(request.BodyText);

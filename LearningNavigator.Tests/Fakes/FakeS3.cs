@@ -13,6 +13,15 @@ public sealed class FakeS3() : LoopbackAwsServer("s3", isS3: true)
 
     public ConcurrentDictionary<string, byte[]> Objects { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// When set, decides per request whether S3 refuses it, as a bucket policy or IAM would: (status, code, message)
+    /// answers with S3's XML error; null lets the request through.
+    /// </summary>
+    public Func<ReceivedRequest, (int Status, string Code, string Message)?>? Refuse { get; set; }
+
+    /// <summary>S3's own answer when the caller's policy does not allow the action.</summary>
+    public static (int Status, string Code, string Message) AccessDenied => (403, "AccessDenied", "Access Denied");
+
     protected override async Task HandleAsync(HttpContext context, ReceivedRequest request)
     {
         var path = Uri.UnescapeDataString(context.Request.Path.Value ?? "/").TrimStart('/');
@@ -22,6 +31,12 @@ public sealed class FakeS3() : LoopbackAwsServer("s3", isS3: true)
         if (bucket != Bucket)
         {
             await XmlErrorAsync(context, 404, "NoSuchBucket", "The specified bucket does not exist");
+            return;
+        }
+
+        if (Refuse?.Invoke(request) is { } refusal)
+        {
+            await XmlErrorAsync(context, refusal.Status, refusal.Code, refusal.Message);
             return;
         }
 

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using LearningNavigator.Chat;
 using LearningNavigator.Conversations;
+using LearningNavigator.Generation.Bedrock;
 using LearningNavigator.Web.Observability;
 
 namespace LearningNavigator.Web.Api;
@@ -90,7 +91,7 @@ public static class AnswerStream
                 answer.Citations.Select(c => (c.Title, FollowUpSuggestions.HeadingFromLocation(c.Location))), asked, request.Role, answer.Language)));
             if (failure is not null)
             {
-                yield return Item(Error, new ErrorEvent(StatusCodes.Status502BadGateway, "The answer could not be completed", "The search or the model failed; what had streamed was stored and marked interrupted."));
+                yield return Item(Error, FailureEvent(failure));
             }
 
             yield return Item(Done, new DoneEvent(accepted.Conversation.Id, accepted.UserMessage.Id, answer.Id, answer.Interrupted, answer.LowConfidence));
@@ -122,6 +123,19 @@ public static class AnswerStream
         {
             // Nothing to tell a client that has gone; whatever had streamed is stored already.
         }
+    }
+
+    /// <summary>
+    /// The stream's problem details. An AWS failure is named as the chat page names it, with a machine-readable
+    /// <c>cause</c>, so an integration can tell "try again later" (throttled) from "tell the operator" (access denied).
+    /// </summary>
+    public static ErrorEvent FailureEvent(AnswerGenerationException failure)
+    {
+        const string Title = "The answer could not be completed";
+        return BedrockChatClient.AwsExceptionOf(failure) is { } aws
+            ? new ErrorEvent(StatusCodes.Status502BadGateway, Title, $"{aws.Message} What had streamed was stored and marked interrupted.",
+                JsonNamingPolicy.CamelCase.ConvertName(aws.Failure.ToString()))
+            : new ErrorEvent(StatusCodes.Status502BadGateway, Title, "The search or the model failed; what had streamed was stored and marked interrupted.");
     }
 
     private static SseItem<string> Item<T>(string eventType, T payload) =>

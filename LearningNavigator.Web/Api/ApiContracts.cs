@@ -89,6 +89,10 @@ public sealed record UsageEvent(
 
 public sealed record FollowUpsEvent(IReadOnlyList<string> Questions);
 
-public sealed record ErrorEvent(int Status, string Title, string Detail);
+/// <param name="Cause">
+/// When AWS failed the answer: throttled, accessDenied, modelNotEnabled, badConfiguration, serviceUnavailable or
+/// streamFailed; null for any other failure.
+/// </param>
+public sealed record ErrorEvent(int Status, string Title, string Detail, string? Cause = null);
 
 public sealed record DoneEvent(string ConversationId, string UserMessageId, string MessageId, bool Interrupted, bool LowConfidence);

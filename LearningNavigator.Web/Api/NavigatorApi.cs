@@ -92,7 +92,7 @@ public static class NavigatorApi
         - `usage` `{"model","inputTokens","outputTokens","cacheReadTokens","cacheWriteTokens","estimatedCostUsd","latencyMs","timeToFirstTokenMs","timings"}`;
           `timings` `{"acceptedMs","retrievalMs","modelFirstTokenMs","firstTokenMs","appAddedMs"}` splits the wait for the first word.
         - `followups` `{"questions":[...]}`: up to three questions to ask next.
-        - `error` `{"status","title","detail"}`: only when the model failed mid-answer; the partial answer is stored.
+        - `error` `{"status","title","detail","cause"}`: only when the search or the model failed; the partial answer is stored. `cause` names an AWS failure (throttled, accessDenied, modelNotEnabled, badConfiguration, serviceUnavailable, streamFailed), else null.
         - `done` `{"conversationId","userMessageId","messageId","interrupted","lowConfidence"}`: always last.
 
         Disconnecting mid-stream stops the answer; what had streamed is stored and marked interrupted.

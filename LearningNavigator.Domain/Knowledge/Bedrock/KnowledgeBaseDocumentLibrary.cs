@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using LearningNavigator.Aws;
@@ -14,6 +16,8 @@ namespace LearningNavigator.Knowledge.Bedrock;
 /// The document library when a Bedrock Knowledge Base holds the knowledge: files go to the data source's S3
 /// bucket with a <c>&lt;key&gt;.metadata.json</c> sidecar (roles, language, title) that Retrieve filters on, and
 /// every change starts an ingestion job. Documents are Syncing until the job finishes, then Ready or Failed.
+/// A refusal from S3 (access denied, no such bucket…) reaches the caller as <see cref="DocumentLibraryException"/>
+/// naming the cause; one from the ingestion service marks the waiting documents Failed with it.
 /// </summary>
 public sealed partial class KnowledgeBaseDocumentLibrary(
     IAmazonS3 s3,
@@ -89,9 +93,9 @@ public sealed partial class KnowledgeBaseDocumentLibrary(
         };
 
         buffer.Position = 0;
-        await s3.PutObjectAsync(
+        await S3Async(() => s3.PutObjectAsync(
             new PutObjectRequest { BucketName = Options.Bucket, Key = key, InputStream = buffer, AutoCloseStream = false, UseChunkEncoding = false },
-            cancellationToken);
+            cancellationToken));
         await PutSidecarAsync(document, cancellationToken);
         Publish(document);
         RequestSync();
@@ -104,7 +108,7 @@ public sealed partial class KnowledgeBaseDocumentLibrary(
         await EnsureLoadedAsync(cancellationToken);
         var document = documents.GetValueOrDefault(documentId)
             ?? throw new KeyNotFoundException($"No document '{documentId}' in the knowledge base library.");
-        var updated = document with { Roles = checkedRoles, Status = DocumentStatus.Syncing, Error = null, UpdatedAt = time.GetUtcNow() };
+        var updated = document with { Roles = checkedRoles, Status = DocumentStatus.Syncing, Error = null, StoreFailure = null, UpdatedAt = time.GetUtcNow() };
         await PutSidecarAsync(updated, cancellationToken);
         Publish(updated);
         RequestSync();
@@ -128,7 +132,7 @@ public sealed partial class KnowledgeBaseDocumentLibrary(
         await EnsureLoadedAsync(cancellationToken);
         foreach (var document in documents.Values)
         {
-            Publish(document with { Status = DocumentStatus.Syncing, Error = null, UpdatedAt = time.GetUtcNow() });
+            Publish(document with { Status = DocumentStatus.Syncing, Error = null, StoreFailure = null, UpdatedAt = time.GetUtcNow() });
         }
 
         RequestSync();
@@ -204,7 +208,7 @@ public sealed partial class KnowledgeBaseDocumentLibrary(
     }
 
     private async Task PutSidecarAsync(LibraryDocument document, CancellationToken cancellationToken) =>
-        await s3.PutObjectAsync(
+        await S3Async(() => s3.PutObjectAsync(
             new PutObjectRequest
             {
                 BucketName = Options.Bucket,
@@ -213,13 +217,73 @@ public sealed partial class KnowledgeBaseDocumentLibrary(
                 ContentType = "application/json",
                 UseChunkEncoding = false,
             },
-            cancellationToken);
+            cancellationToken));
 
     private async Task DeleteObjectsAsync(string key, CancellationToken cancellationToken)
     {
-        await s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Options.Bucket, Key = key }, cancellationToken);
-        await s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Options.Bucket, Key = key + SidecarSuffix }, cancellationToken);
+        await S3Async(() => s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Options.Bucket, Key = key }, cancellationToken));
+        await S3Async(() => s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Options.Bucket, Key = key + SidecarSuffix }, cancellationToken));
     }
+
+    /// <summary>
+    /// One S3 call. A refusal becomes a <see cref="DocumentLibraryException"/> naming the cause, so the admin page can
+    /// say what to fix instead of losing its circuit to an SDK exception. A missing key is an answer, not a failure:
+    /// the sidecar read handles it.
+    /// </summary>
+    private async Task<T> S3Async<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (AmazonServiceException ex) when (ex.ErrorCode != "NoSuchKey")
+        {
+            var failure = S3Failure(ex.ErrorCode, ex.StatusCode);
+            Log.StoreRefused(logger, ex, "S3", ex.ErrorCode ?? ((int)ex.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            throw new DocumentLibraryException(failure, S3Message(failure, ex.ErrorCode), ex.ErrorCode, ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            Log.StoreRefused(logger, ex, "S3", ex.HttpRequestError.ToString());
+            throw new DocumentLibraryException(DocumentStoreFailure.Unavailable, S3Message(DocumentStoreFailure.Unavailable, ex.HttpRequestError.ToString()), null, ex);
+        }
+    }
+
+    /// <summary>S3's error codes (and, without one, its status) as the cause an admin acts on.</summary>
+    public static DocumentStoreFailure S3Failure(string? errorCode, HttpStatusCode status) => errorCode switch
+    {
+        "NoSuchBucket" => DocumentStoreFailure.BucketNotFound,
+        "AccessDenied" or "AllAccessDisabled" or "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "ExpiredToken" or "InvalidToken" or "AccountProblem"
+            => DocumentStoreFailure.AccessDenied,
+        "SlowDown" or "Throttling" or "ThrottlingException" or "RequestLimitExceeded" or "TooManyRequests" => DocumentStoreFailure.Throttled,
+        "InternalError" or "ServiceUnavailable" => DocumentStoreFailure.Unavailable,
+        _ => status switch
+        {
+            HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized => DocumentStoreFailure.AccessDenied,
+            HttpStatusCode.TooManyRequests => DocumentStoreFailure.Throttled,
+            >= HttpStatusCode.InternalServerError => DocumentStoreFailure.Unavailable,
+            _ => DocumentStoreFailure.BadConfiguration,
+        },
+    };
+
+    /// <summary>The cause of a bedrock-agent failure, from the same mapping every AWS JSON call goes through.</summary>
+    public static DocumentStoreFailure AgentFailure(AwsFailure failure) => failure switch
+    {
+        AwsFailure.Throttled => DocumentStoreFailure.Throttled,
+        AwsFailure.AccessDenied => DocumentStoreFailure.AccessDenied,
+        AwsFailure.ServiceUnavailable or AwsFailure.StreamFailed => DocumentStoreFailure.Unavailable,
+        _ => DocumentStoreFailure.BadConfiguration,
+    };
+
+    private string S3Message(DocumentStoreFailure failure, string? code) => failure switch
+    {
+        DocumentStoreFailure.AccessDenied =>
+            $"Amazon S3 denied access to bucket '{Options.Bucket}' ({code}): the app's AWS credentials must be valid and their IAM policy must allow s3:ListBucket, s3:GetObject, s3:PutObject and s3:DeleteObject on it.",
+        DocumentStoreFailure.BucketNotFound => $"The knowledge base bucket '{Options.Bucket}' does not exist ({code}): check KnowledgeBase:Bucket and Aws:Region.",
+        DocumentStoreFailure.Throttled => $"Amazon S3 is throttling requests ({code}); please try again in a moment.",
+        DocumentStoreFailure.Unavailable => $"Amazon S3 could not be reached or failed ({code ?? "no error code"}); please try again later.",
+        _ => $"Amazon S3 rejected the request ({code}): check KnowledgeBase:Bucket, Aws:Region and Aws:S3Url.",
+    };
 
     private async Task EnsureLoadedAsync(CancellationToken cancellationToken)
     {
@@ -237,7 +301,7 @@ public sealed partial class KnowledgeBaseDocumentLibrary(
             }
 
             // What the bucket holds is the truth after a restart: each document with its sidecar.
-            var listing = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Options.Bucket, Prefix = Options.KeyPrefix }, cancellationToken);
+            var listing = await S3Async(() => s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Options.Bucket, Prefix = Options.KeyPrefix }, cancellationToken));
             var objects = listing.S3Objects ?? [];
             foreach (var item in objects.Where(o => !o.Key.EndsWith(SidecarSuffix, StringComparison.Ordinal)))
             {
@@ -261,7 +325,7 @@ public sealed partial class KnowledgeBaseDocumentLibrary(
         string? title = null;
         try
         {
-            using var sidecar = await s3.GetObjectAsync(Options.Bucket, item.Key + SidecarSuffix, cancellationToken);
+            using var sidecar = await S3Async(() => s3.GetObjectAsync(Options.Bucket, item.Key + SidecarSuffix, cancellationToken));
             using var json = await JsonDocument.ParseAsync(sidecar.ResponseStream, cancellationToken: cancellationToken);
             var attributes = json.RootElement.GetProperty("metadataAttributes");
             roles = [.. attributes.GetProperty("roles").EnumerateArray().Select(r => r.GetString()!).Where(AppRoles.IsKnown)];
@@ -312,7 +376,7 @@ public sealed partial class KnowledgeBaseDocumentLibrary(
         while (true)
         {
             var waiting = documents.Values.Where(d => d.Status == DocumentStatus.Syncing).Select(d => d.Id).ToList();
-            var (succeeded, error) = await RunIngestionJobAsync(cancellationToken);
+            var (succeeded, error, storeFailure) = await RunIngestionJobAsync(cancellationToken);
             foreach (var id in waiting)
             {
                 if (documents.TryGetValue(id, out var document) && document.Status == DocumentStatus.Syncing)
@@ -321,6 +385,7 @@ public sealed partial class KnowledgeBaseDocumentLibrary(
                     {
                         Status = succeeded ? DocumentStatus.Ready : DocumentStatus.Failed,
                         Error = succeeded ? null : error,
+                        StoreFailure = succeeded ? null : storeFailure,
                         Progress = 1,
                         UpdatedAt = time.GetUtcNow(),
                     });
@@ -339,7 +404,7 @@ public sealed partial class KnowledgeBaseDocumentLibrary(
         }
     }
 
-    private async Task<(bool Succeeded, string? Error)> RunIngestionJobAsync(CancellationToken cancellationToken)
+    private async Task<(bool Succeeded, string? Error, DocumentStoreFailure? StoreFailure)> RunIngestionJobAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -353,19 +418,27 @@ public sealed partial class KnowledgeBaseDocumentLibrary(
 
             Log.IngestionFinished(logger, job.Id, job.Status);
             return job.Succeeded
-                ? (true, null)
+                ? (true, null, null)
                 : (false, job.FailureReasons.Count > 0
                     ? "The knowledge base could not ingest it: " + string.Join("; ", job.FailureReasons)
-                    : $"The knowledge base's ingestion job ended {job.Status}.");
+                    : $"The knowledge base's ingestion job ended {job.Status}.", null);
         }
         catch (AwsRequestException ex)
         {
             Log.IngestionFailed(logger, ex, ex.ErrorType);
-            return (false, ex.Message);
+            return (false, ex.Message, AgentFailure(ex.Failure));
+        }
+        catch (HttpRequestException ex)
+        {
+            // Unreachable (DNS, refused connection, TLS): without this the sync task would fault unobserved and the
+            // documents would show Syncing for good.
+            Log.IngestionFailed(logger, ex, ex.HttpRequestError.ToString());
+            return (false, $"Amazon Bedrock Agent could not be reached ({ex.HttpRequestError}); check Aws:Region or Aws:BedrockAgentUrl, then re-index.",
+                DocumentStoreFailure.Unavailable);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return (false, "The app stopped before the ingestion job finished.");
+            return (false, "The app stopped before the ingestion job finished.", null);
         }
     }
 
@@ -379,5 +452,8 @@ public sealed partial class KnowledgeBaseDocumentLibrary(
 
         [LoggerMessage(Level = LogLevel.Error, Message = "Knowledge base ingestion could not run ({ErrorType})")]
         public static partial void IngestionFailed(ILogger logger, Exception exception, string? errorType);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "The knowledge base's {Service} refused a document library call ({ErrorCode})")]
+        public static partial void StoreRefused(ILogger logger, Exception exception, string service, string? errorCode);
     }
 }

@@ -33,6 +33,8 @@ public sealed class ApiFailureTests : IDisposable
 
         Assert.Equal([AnswerStream.Error, AnswerStream.Done], events.Select(e => e.EventType).TakeLast(2));
         Assert.Equal(502, ApiCaller.Data(events[^2]).GetProperty("status").GetInt32());
+        // Not an AWS failure: nothing more specific to name.
+        Assert.Equal(JsonValueKind.Null, ApiCaller.Data(events[^2]).GetProperty("cause").ValueKind);
         var done = ApiCaller.Data(events[^1]);
         Assert.True(done.GetProperty("interrupted").GetBoolean());
         var store = factory.Services.GetRequiredService<IConversationStore>();

@@ -50,6 +50,25 @@ public sealed partial class LocalizationCompletenessTests
     }
 
     [Fact]
+    public void Every_kind_of_document_store_failure_has_a_message()
+    {
+        // The page builds these keys from the enum, so the scan of literal keys above cannot see them.
+        var english = Entries(CultureInfo.InvariantCulture);
+
+        Assert.All(Enum.GetNames<LearningNavigator.Documents.DocumentStoreFailure>(), name => Assert.True(
+            english.ContainsKey($"Documents.StoreFailure.{name}"), $"Documents.StoreFailure.{name} is missing."));
+    }
+
+    [Fact]
+    public void Every_kind_of_aws_failure_has_a_chat_message()
+    {
+        var english = Entries(CultureInfo.InvariantCulture);
+
+        Assert.All(Enum.GetNames<LearningNavigator.Aws.AwsFailure>(), name => Assert.True(
+            english.ContainsKey($"Chat.Cause.{name}"), $"Chat.Cause.{name} is missing."));
+    }
+
+    [Fact]
     public void A_missing_translation_is_caught()
     {
         // The check itself must fail on a gap: drop one key from a copy of the Spanish set.

@@ -62,6 +62,27 @@ public sealed class BedrockGenerationTests
     }
 
     [Fact]
+    public async Task Cache_reads_from_the_stream_are_stored_and_priced_at_the_cache_read_rate()
+    {
+        // A second question within the cache's lifetime: most of the prompt is read back, a little is written.
+        await using var host = BedrockTestHost.Start();
+        host.Runtime.EnqueueStream(host.Runtime.DefaultStream with { InputTokens = 35, CacheReadTokens = 1500, CacheWriteTokens = 200, OutputTokens = 12 });
+
+        var (events, conversationId) = await AskAsync(host, Question);
+
+        var answer = Assert.IsType<AnswerCompleted>(events[^1]).AssistantMessage;
+        Assert.Equal(35 + 1500 + 200, answer.InputTokens);
+        Assert.Equal(1500, answer.CacheReadTokens);
+        Assert.Equal(200, answer.CacheWriteTokens);
+        // haiku: 0.8 input, 4 output, 0.08 cache read, 1 cache write (USD per million tokens).
+        var expectedCost = ((35 * 0.8m) + (12 * 4m) + (1500 * 0.08m) + (200 * 1m)) / 1_000_000m;
+        Assert.Equal(expectedCost, answer.EstimatedCostUsd);
+        var stored = (await host.Get<IConversationStore>().GetMessagesAsync(conversationId, CancellationToken.None))[1];
+        Assert.Equal((1735, 1500, 200, 12), (stored.InputTokens, stored.CacheReadTokens, stored.CacheWriteTokens, stored.OutputTokens));
+        Assert.Equal(expectedCost, stored.EstimatedCostUsd);
+    }
+
+    [Fact]
     public async Task A_long_question_is_routed_to_the_strong_model_and_recorded()
     {
         await using var host = BedrockTestHost.Start(new Dictionary<string, string?> { ["Bedrock:Routing:StrongWhenQuestionLongerThan"] = "60" });
@@ -177,19 +198,36 @@ public sealed class BedrockGenerationTests
     }
 
     [Theory]
-    [InlineData(403, "AccessDeniedException", "You don't have access to the model with the specified model ID.", AwsFailure.ModelNotEnabled)]
-    [InlineData(403, "AccessDeniedException", "User is not authorized to perform: bedrock:InvokeModelWithResponseStream", AwsFailure.AccessDenied)]
-    [InlineData(400, "ValidationException", "The provided model identifier is invalid.", AwsFailure.ModelNotEnabled)]
-    [InlineData(400, "ValidationException", "max_tokens: exceeds the limit", AwsFailure.BadConfiguration)]
-    public async Task Errors_name_their_cause(int status, string type, string message, AwsFailure expected)
+    [InlineData(429, "ThrottlingException", "Too many requests, please wait before trying again.", AwsFailure.Throttled,
+        "Amazon Bedrock is throttling requests (too many at once); please try again in a moment.")]
+    [InlineData(403, "AccessDeniedException", "You don't have access to the model with the specified model ID.", AwsFailure.ModelNotEnabled,
+        "The Claude model is not enabled for this account in the configured region (Bedrock:FastModelId / Bedrock:StrongModelId, Aws:Region).")]
+    [InlineData(403, "AccessDeniedException", "User: arn:aws:sts::111122223333:assumed-role/app is not authorized to perform: bedrock:InvokeModelWithResponseStream", AwsFailure.AccessDenied,
+        "Amazon Bedrock denied access: check the AWS credentials and that their IAM policy allows this call.")]
+    [InlineData(400, "ValidationException", "The provided model identifier is invalid.", AwsFailure.ModelNotEnabled,
+        "The Claude model is not enabled for this account in the configured region (Bedrock:FastModelId / Bedrock:StrongModelId, Aws:Region).")]
+    [InlineData(400, "ValidationException", "max_tokens: exceeds the limit", AwsFailure.BadConfiguration,
+        "Amazon Bedrock rejected the request: check the configured ids (Aws:Region, Bedrock:*, KnowledgeBase:*).")]
+    public async Task Errors_name_their_cause(int status, string type, string awsMessage, AwsFailure expected, string shown)
     {
         await using var host = BedrockTestHost.Start();
-        host.Runtime.EnqueueError(status, type, message);
+        // Enough for the retry budget (2 retries): only throttling is retried, the rest fail on the first answer.
+        for (var i = 0; i < 3; i++)
+        {
+            host.Runtime.EnqueueError(status, type, awsMessage);
+        }
 
         var failure = await Assert.ThrowsAsync<AnswerGenerationException>(() => AskAsync(host, Question));
 
-        Assert.Equal(expected, BedrockChatClient.AwsFailureOf(failure));
-        Assert.Single(host.Runtime.Requests);
+        var cause = BedrockChatClient.AwsExceptionOf(failure);
+        Assert.NotNull(cause);
+        Assert.Equal(expected, cause.Failure);
+        // What the chat page and the API show: the cause in the operator's terms, never AWS's own text (it may name
+        // accounts and roles), which stays in AwsMessage for the logs.
+        Assert.Equal(shown, cause.Message);
+        Assert.Equal("Amazon Bedrock", cause.Service);
+        Assert.Equal(awsMessage, cause.AwsMessage);
+        Assert.Equal(expected == AwsFailure.Throttled ? 3 : 1, host.Runtime.Requests.Count);
     }
 
     [Theory]

@@ -175,6 +175,82 @@ public sealed class KnowledgeBaseTests
         Assert.Equal(0, host.Agent.JobsStarted);
     }
 
+    [Fact]
+    public async Task An_upload_s3_refuses_fails_naming_access_denied_and_the_bucket_and_nothing_is_listed_or_synced()
+    {
+        // The bucket policy lets the app list but not write, as when s3:PutObject is missing from the task role.
+        await using var host = BedrockTestHost.Start();
+        host.S3.Refuse = request => request.Method == "PUT" ? FakeS3.AccessDenied : null;
+        var library = host.Get<IDocumentLibrary>();
+
+        var failure = await Assert.ThrowsAsync<DocumentLibraryException>(() =>
+            library.AddAsync(Upload("refunds.md", "Staff issue refunds within 14 days.", ["staff"]), CancellationToken.None));
+
+        Assert.Equal(DocumentStoreFailure.AccessDenied, failure.Failure);
+        Assert.Equal("AccessDenied", failure.ErrorCode);
+        Assert.Equal(
+            $"Amazon S3 denied access to bucket '{FakeS3.Bucket}' (AccessDenied): the app's AWS credentials must be valid and their IAM policy must allow s3:ListBucket, s3:GetObject, s3:PutObject and s3:DeleteObject on it.",
+            failure.Message);
+        Assert.Empty(host.S3.Objects);
+        Assert.Empty(await library.ListAsync(CancellationToken.None));
+        Assert.Equal(0, host.Agent.JobsStarted);
+    }
+
+    [Fact]
+    public async Task A_bucket_that_does_not_exist_is_named_when_the_library_is_read()
+    {
+        // The fake answers NoSuchBucket for any bucket but its own.
+        await using var host = BedrockTestHost.Start(new Dictionary<string, string?> { ["KnowledgeBase:Bucket"] = "kb-missing" });
+
+        var failure = await Assert.ThrowsAsync<DocumentLibraryException>(() => host.Get<IDocumentLibrary>().ListAsync(CancellationToken.None));
+
+        Assert.Equal(DocumentStoreFailure.BucketNotFound, failure.Failure);
+        Assert.Equal("The knowledge base bucket 'kb-missing' does not exist (NoSuchBucket): check KnowledgeBase:Bucket and Aws:Region.", failure.Message);
+    }
+
+    [Fact]
+    public async Task An_ingestion_job_the_agent_refuses_marks_the_document_failed_naming_the_cause()
+    {
+        await using var host = BedrockTestHost.Start();
+        host.Agent.Refusal = (403, "AccessDeniedException", "User: arn:aws:sts::111122223333:assumed-role/app is not authorized to perform: bedrock:StartIngestionJob");
+        var library = host.Get<IDocumentLibrary>();
+
+        var added = await library.AddAsync(Upload("refunds.md", "Staff issue refunds within 14 days.", ["staff"]), CancellationToken.None);
+        await host.Get<KnowledgeBaseDocumentLibrary>().WhenSyncedAsync();
+
+        var document = (await library.GetAsync(added.Id, CancellationToken.None))!;
+        Assert.Equal(DocumentStatus.Failed, document.Status);
+        Assert.Equal(DocumentStoreFailure.AccessDenied, document.StoreFailure);
+        Assert.Equal("Amazon Bedrock Agent denied access: check the AWS credentials and that their IAM policy allows this call.", document.Error);
+        Assert.Equal(0, host.Agent.JobsStarted);
+    }
+
+    [Fact]
+    public async Task An_unreachable_ingestion_service_marks_the_document_failed_instead_of_leaving_it_syncing()
+    {
+        await using var host = BedrockTestHost.Start(new Dictionary<string, string?> { ["Aws:BedrockAgentUrl"] = ClosedLoopbackUrl() });
+        var library = host.Get<IDocumentLibrary>();
+
+        var added = await library.AddAsync(Upload("refunds.md", "Staff issue refunds within 14 days.", ["staff"]), CancellationToken.None);
+        await host.Get<KnowledgeBaseDocumentLibrary>().WhenSyncedAsync();
+
+        var document = (await library.GetAsync(added.Id, CancellationToken.None))!;
+        Assert.Equal(DocumentStatus.Failed, document.Status);
+        Assert.Equal(DocumentStoreFailure.Unavailable, document.StoreFailure);
+        Assert.StartsWith("Amazon Bedrock Agent could not be reached (ConnectionError)", document.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unreachable_s3_endpoint_is_a_library_failure_naming_it_unavailable()
+    {
+        await using var host = BedrockTestHost.Start(new Dictionary<string, string?> { ["Aws:S3Url"] = ClosedLoopbackUrl() });
+
+        var failure = await Assert.ThrowsAsync<DocumentLibraryException>(() => host.Get<IDocumentLibrary>().ListAsync(CancellationToken.None));
+
+        Assert.Equal(DocumentStoreFailure.Unavailable, failure.Failure);
+        Assert.StartsWith("Amazon S3 could not be reached or failed", failure.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("KnowledgeBase:Id")]
     [InlineData("KnowledgeBase:DataSourceId")]
@@ -191,6 +267,16 @@ public sealed class KnowledgeBaseTests
         });
 
         Assert.Contains($"{key} is required when Retrieval:Provider is BedrockKnowledgeBase", failure.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A loopback address nothing listens on: a port the system handed out and that was closed again.</summary>
+    private static string ClosedLoopbackUrl()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return $"http://127.0.0.1:{port}/";
     }
 
     private static DocumentUpload Upload(string fileName, string text, IReadOnlyList<string> roles) =>

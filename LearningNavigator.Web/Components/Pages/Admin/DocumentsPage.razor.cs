@@ -1,5 +1,6 @@
 using System.Globalization;
 using LearningNavigator.Documents;
+using LearningNavigator.Web.Resources;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.Extensions.Options;
@@ -9,7 +10,9 @@ namespace LearningNavigator.Web.Components.Pages.Admin;
 
 /// <summary>
 /// The admin's document library. Talks only to <see cref="IDocumentLibrary"/>, so it works the same over the
-/// embedded library and a managed knowledge base, and refreshes whenever the library reports a change.
+/// embedded library and a managed knowledge base, and refreshes whenever the library reports a change. When the store
+/// behind the library refuses a call (a bucket the app may not write, one that does not exist), the page names the
+/// cause in the reader's language and stays usable: an unhandled exception would end the circuit.
 /// </summary>
 public sealed partial class DocumentsPage
 {
@@ -54,7 +57,7 @@ public sealed partial class DocumentsPage
     {
         (culture, uiCulture) = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
         Library.Changed += OnLibraryChanged;
-        documents = await Library.ListAsync(CancellationToken.None);
+        await TryLibraryAsync(async () => documents = await Library.ListAsync(CancellationToken.None));
     }
 
     protected override void OnAfterRender(bool firstRender)
@@ -114,15 +117,20 @@ public sealed partial class DocumentsPage
         {
             Snackbar.Add($"{file.Name}: {ex.Message}", Severity.Error);
         }
+        catch (DocumentLibraryException ex)
+        {
+            error = L["Documents.UploadFailed", file.Name, Describe(ex)];
+        }
 
-        documents = await Library.ListAsync(CancellationToken.None);
+        // After a failed upload: the listing must not clear the alert that says why.
+        await TryLibraryAsync(async () => documents = await Library.ListAsync(CancellationToken.None), clearsError: false);
     }
 
-    private async Task SetRolesAsync((string Id, IReadOnlyList<string> Roles) change)
+    private Task SetRolesAsync((string Id, IReadOnlyList<string> Roles) change) => TryLibraryAsync(async () =>
     {
         await Library.SetRolesAsync(change.Id, change.Roles, CancellationToken.None);
         documents = await Library.ListAsync(CancellationToken.None);
-    }
+    });
 
     private async Task DeleteAsync(LibraryDocument document)
     {
@@ -135,18 +143,46 @@ public sealed partial class DocumentsPage
             return;
         }
 
-        await Library.DeleteAsync(document.Id, CancellationToken.None);
-        documents = await Library.ListAsync(CancellationToken.None);
-        Snackbar.Add(L["Documents.Deleted", document.Title], Severity.Info);
+        await TryLibraryAsync(async () =>
+        {
+            await Library.DeleteAsync(document.Id, CancellationToken.None);
+            documents = await Library.ListAsync(CancellationToken.None);
+            Snackbar.Add(L["Documents.Deleted", document.Title], Severity.Info);
+        });
     }
 
-    private async Task PreviewAsync(LibraryDocument document) =>
-        preview = (document, await Library.GetPreviewAsync(document.Id, CancellationToken.None));
+    private Task PreviewAsync(LibraryDocument document) =>
+        TryLibraryAsync(async () => preview = (document, await Library.GetPreviewAsync(document.Id, CancellationToken.None)));
 
-    private async Task ReindexAllAsync()
+    private Task ReindexAllAsync() => TryLibraryAsync(async () =>
     {
         await Library.ReindexAllAsync(CancellationToken.None);
         documents = await Library.ListAsync(CancellationToken.None);
         Snackbar.Add(L["Documents.Reindexed"], Severity.Info);
+    });
+
+    /// <summary>Runs one library call; a store failure shows as the page's alert instead of ending the circuit.</summary>
+    private async Task TryLibraryAsync(Func<Task> call, bool clearsError = true)
+    {
+        if (clearsError)
+        {
+            error = null;
+        }
+
+        try
+        {
+            await call();
+        }
+        catch (DocumentLibraryException ex)
+        {
+            error = Describe(ex);
+        }
     }
+
+    /// <summary>
+    /// The cause in the reader's language. English readers get the library's own words, which name the bucket and
+    /// the setting to check; other languages get the kind of failure from the resources.
+    /// </summary>
+    private string Describe(DocumentLibraryException failure) =>
+        LocalizationExtensions.CurrentLanguage == "en" ? failure.Message : L[$"Documents.StoreFailure.{failure.Failure}"];
 }

@@ -1,3 +1,4 @@
+using LearningNavigator.Aws;
 using LearningNavigator.Chat;
 using LearningNavigator.Conversations;
 using LearningNavigator.Generation.Bedrock;
@@ -218,8 +219,8 @@ public sealed partial class ChatPage : IDisposable
         catch (AnswerGenerationException ex)
         {
             answer.Complete(ex.PartialAnswer);
-            // An AWS failure names its cause (throttled, access denied…); the rest of the notice is localized.
-            notice = BedrockChatClient.AwsExceptionOf(ex) is { } aws ? $"{aws.Message} {L["Chat.Failed"]}" : L["Chat.Failed"];
+            // An AWS failure names its cause (throttled, access denied…) before the rest of the notice.
+            notice = BedrockChatClient.AwsExceptionOf(ex) is { } aws ? $"{Cause(aws)} {L["Chat.Failed"]}" : L["Chat.Failed"];
             liveStatus = null;
         }
         catch (OperationCanceledException)
@@ -279,6 +280,13 @@ public sealed partial class ChatPage : IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Why AWS failed the answer. In English, the domain's own words, which name the settings to check; in another
+    /// language, the kind of failure from the resources.
+    /// </summary>
+    private string Cause(AwsRequestException aws) =>
+        language == "en" ? aws.Message : L[$"Chat.Cause.{aws.Failure}", aws.Service];
 
     /// <summary>Only the latest answer offers regenerate and follow-up questions.</summary>
     private void MarkLatest()
