@@ -123,7 +123,7 @@ public sealed partial class AnswerPipeline(
         pending.Safety = verdict.Flags;
         if (verdict.Crisis)
         {
-            Log.CrisisLanguage(logger, conversation.Id);
+            InSpan(answerSpan, () => Log.CrisisLanguage(logger, conversation.Id));
             var resources = CrisisGuardrail.ResourcesMarkdown(language);
             answer.Append(resources);
             yield return new AnswerDelta(resources);
@@ -157,7 +157,7 @@ public sealed partial class AnswerPipeline(
             // A failed search (the knowledge base throttled, a broken index) ends this answer the way a failed
             // model does: stored as interrupted and reported with its cause, so every reader can say what happened.
             var stored = await pending.StoreInterruptedAsync();
-            Log.RetrievalFailed(logger, ex, conversation.Id);
+            InSpan(answerSpan, () => Log.RetrievalFailed(logger, ex, conversation.Id));
             metrics.AnswerFinished(request.Role, "failed", true, null, Stopwatch.GetElapsedTime(started), null, null, null);
             throw new AnswerGenerationException(stored, ex);
         }
@@ -460,6 +460,28 @@ public sealed partial class AnswerPipeline(
     }
 
     private static string NewId() => Guid.CreateVersion7().ToString("N");
+
+    /// <summary>
+    /// The iterator resumes in its consumer's context after every yield, which has the request's span or none at all,
+    /// so a line written after one is put in the answer's span for the call: its TraceId and SpanId then lead here.
+    /// </summary>
+    private static void InSpan(Activity? span, Action log)
+    {
+        var resumedIn = Activity.Current;
+        if (span is not null)
+        {
+            Activity.Current = span;
+        }
+
+        try
+        {
+            log();
+        }
+        finally
+        {
+            Activity.Current = resumedIn;
+        }
+    }
 
     private static partial class Log
     {

@@ -1,16 +1,9 @@
-using System.Collections.Concurrent;
-using System.Net;
 using LearningNavigator.Observability;
+using LearningNavigator.Tests.TestSupport;
 using LearningNavigator.Web.Observability;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
 
 namespace LearningNavigator.Tests.Integration;
@@ -107,117 +100,24 @@ public sealed class OtlpMetricsExportTests
     /// </summary>
     private static IEnumerable<(string Name, int Kind, ulong Temporality)> OtlpMetrics(byte[] request)
     {
-        foreach (var resource in Fields(request).Where(f => f.Number == 1))
+        foreach (var resource in ProtobufFields.Messages(request, 1))
         {
-            foreach (var scope in Fields(resource.Bytes).Where(f => f.Number == 2))
+            foreach (var scope in ProtobufFields.Messages(resource, 2))
             {
-                foreach (var metric in Fields(scope.Bytes).Where(f => f.Number == 2))
+                foreach (var metric in ProtobufFields.Messages(scope, 2))
                 {
-                    var fields = Fields(metric.Bytes);
-                    var name = System.Text.Encoding.UTF8.GetString(fields.Single(f => f.Number == 1).Bytes);
+                    var fields = ProtobufFields.Read(metric);
+                    var name = fields.String(1)!;
                     var data = fields.SingleOrDefault(f => f.Number is MetricSum or MetricHistogram or MetricExponentialHistogram);
-                    if (data.Bytes is null)
+                    if (data is null)
                     {
                         continue;
                     }
 
-                    var temporality = Fields(data.Bytes).SingleOrDefault(f => f.Number == 2).Varint;
+                    var temporality = ProtobufFields.Read(data.Bytes).SingleOrDefault(f => f.Number == 2)?.Varint ?? 0;
                     yield return (name, data.Number, temporality);
                 }
             }
-        }
-    }
-
-    /// <summary>The top-level fields of one protobuf message: varints by value, length-delimited fields as bytes.</summary>
-    private static List<(int Number, ulong Varint, byte[] Bytes)> Fields(byte[] message)
-    {
-        var fields = new List<(int, ulong, byte[])>();
-        var position = 0;
-        while (position < message.Length)
-        {
-            var key = ReadVarint(message, ref position);
-            var number = (int)(key >> 3);
-            switch (key & 7)
-            {
-                case 0:
-                    fields.Add((number, ReadVarint(message, ref position), null!));
-                    break;
-                case 1:
-                    position += 8;
-                    break;
-                case 2:
-                    var length = (int)ReadVarint(message, ref position);
-                    fields.Add((number, 0, message[position..(position + length)]));
-                    position += length;
-                    break;
-                case 5:
-                    position += 4;
-                    break;
-                default:
-                    throw new InvalidDataException($"Unexpected protobuf wire type {key & 7}.");
-            }
-        }
-
-        return fields;
-    }
-
-    private static ulong ReadVarint(byte[] buffer, ref int position)
-    {
-        ulong value = 0;
-        for (var shift = 0; ; shift += 7)
-        {
-            var b = buffer[position++];
-            value |= (ulong)(b & 0x7F) << shift;
-            if (b < 0x80)
-            {
-                return value;
-            }
-        }
-    }
-
-    /// <summary>An OTLP/HTTP endpoint on 127.0.0.1 that keeps every metrics request body and accepts the other signals.</summary>
-    private sealed class OtlpReceiver : IAsyncDisposable
-    {
-        private readonly WebApplication app;
-
-        private OtlpReceiver(WebApplication app, string baseUrl, ConcurrentQueue<byte[]> metricRequests)
-        {
-            this.app = app;
-            BaseUrl = baseUrl;
-            MetricRequests = metricRequests;
-        }
-
-        public string BaseUrl { get; }
-
-        public ConcurrentQueue<byte[]> MetricRequests { get; }
-
-        public static async Task<OtlpReceiver> StartAsync()
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-            var app = builder.Build();
-            var metricRequests = new ConcurrentQueue<byte[]>();
-            app.Run(async context =>
-            {
-                using var body = new MemoryStream();
-                await context.Request.Body.CopyToAsync(body, context.RequestAborted);
-                if (context.Request.Path == "/v1/metrics")
-                {
-                    metricRequests.Enqueue(body.ToArray());
-                }
-
-                context.Response.StatusCode = StatusCodes.Status200OK;
-            });
-            await app.StartAsync();
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            return new OtlpReceiver(app, address.TrimEnd('/'), metricRequests);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
         }
     }
 }
