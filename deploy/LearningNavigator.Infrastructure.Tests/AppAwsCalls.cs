@@ -16,6 +16,7 @@ public static class AppAwsCalls
     {
         "LearningNavigator.Conversations.DynamoDb.DynamoDbTable", // db create
         "LearningNavigator.Conversations.DynamoDb.DynamoDbConversationStore.ScanTypeAsync", // export
+        "LearningNavigator.Escalations.DynamoDb.DynamoDbEscalationStore.ReadAllAsync", // export
     };
 
     // A transaction needs the permission of each kind of item it holds; TransactWriteItems itself is no IAM action.

@@ -79,6 +79,23 @@ public sealed class TaskRolePolicyTests(SynthesizedStack stack)
     }
 
     [Fact]
+    public void An_inference_profile_id_grants_the_profile_and_its_model_in_any_region_a_model_id_only_the_model_here()
+    {
+        var app = new Amazon.CDK.App();
+        var profiled = new LearningNavigatorStack(app, "Profiled", new DeploymentSettings
+        {
+            ModelIds = ["us.anthropic.claude-3-5-haiku-20241022-v1:0", "anthropic.claude-3-5-sonnet-20241022-v2:0"],
+        }, new Amazon.CDK.StackProps { Env = new Amazon.CDK.Environment { Account = SynthesizedStack.Account, Region = SynthesizedStack.Region } });
+
+        var resources = System.Text.Json.JsonSerializer.Serialize(Amazon.CDK.Assertions.Template.FromStack(profiled).ToJSON());
+
+        Assert.Contains($":bedrock:{SynthesizedStack.Region}:{SynthesizedStack.Account}:inference-profile/us.anthropic.claude-3-5-haiku-20241022-v1:0", resources, StringComparison.Ordinal);
+        Assert.Contains(":bedrock:*::foundation-model/anthropic.claude-3-5-haiku-20241022-v1:0", resources, StringComparison.Ordinal);
+        Assert.Contains($":bedrock:{SynthesizedStack.Region}::foundation-model/anthropic.claude-3-5-sonnet-20241022-v2:0", resources, StringComparison.Ordinal);
+        Assert.DoesNotContain("bedrock:*::foundation-model/anthropic.claude-3-5-sonnet", resources, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_task_role_has_no_managed_or_inline_policies_and_only_ecs_tasks_may_assume_it()
     {
         var role = stack.Root["Resources"]![TaskRoleId()]!["Properties"]!.AsObject();

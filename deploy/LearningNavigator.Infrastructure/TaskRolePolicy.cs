@@ -25,10 +25,7 @@ public sealed class TaskRolePolicy(Table table, Bucket documents, IReadOnlyList<
     {
         var stack = Stack.Of(table);
         yield return Allow("Table", TableActions, table.TableArn, $"{table.TableArn}/index/*");
-        yield return Allow(
-            "StreamAnswers",
-            ["bedrock:InvokeModelWithResponseStream"],
-            [.. modelIds.Select(model => $"arn:{stack.Partition}:bedrock:{stack.Region}::foundation-model/{model}")]);
+        yield return Allow("StreamAnswers", ["bedrock:InvokeModelWithResponseStream"], [.. modelIds.SelectMany(model => ModelArns(stack, model))]);
         if (knowledgeBaseArn is not null)
         {
             yield return Allow("Retrieve", ["bedrock:Retrieve"], knowledgeBaseArn);
@@ -46,6 +43,26 @@ public sealed class TaskRolePolicy(Table table, Bucket documents, IReadOnlyList<
     public static readonly string[] MetricsLogActions = ["logs:CreateLogStream", "logs:PutLogEvents"];
 
     public static PolicyStatement PublishMetrics(ILogGroup metrics) => Allow("PublishMetrics", MetricsLogActions, metrics.LogGroupArn);
+
+    /// <summary>
+    /// A model id such as "anthropic.claude-3-5-haiku-20241022-v1:0" is a foundation model in this region. One such as
+    /// "us.anthropic.claude-..." is a cross-region inference profile: Bedrock checks the profile and then the foundation
+    /// model in whichever of the geography's regions serves the call, so both are granted (the model in any region).
+    /// </summary>
+    public static IEnumerable<string> ModelArns(Stack stack, string modelId)
+    {
+        var geography = modelId.IndexOf('.', StringComparison.Ordinal) is var dot and > 0 ? modelId[..dot] : string.Empty;
+        if (geography is not ("us" or "eu" or "apac" or "us-gov" or "global"))
+        {
+            return [$"arn:{stack.Partition}:bedrock:{stack.Region}::foundation-model/{modelId}"];
+        }
+
+        return
+        [
+            $"arn:{stack.Partition}:bedrock:{stack.Region}:{stack.Account}:inference-profile/{modelId}",
+            $"arn:{stack.Partition}:bedrock:*::foundation-model/{modelId[(geography.Length + 1)..]}",
+        ];
+    }
 
     private static PolicyStatement Allow(string sid, string[] actions, params string[] resources) =>
         new(new PolicyStatementProps { Sid = sid, Effect = Effect.ALLOW, Actions = actions, Resources = resources });
