@@ -89,6 +89,30 @@ public sealed class AnsweringTests(NavigatorAppFixture app) : IClassFixture<Navi
         Assert.True(stored.LowConfidence);
     }
 
+    [Theory]
+    [InlineData(AppRoles.Instructor, "instructor@example.org", "en")]
+    [InlineData(AppRoles.Instructor, "instructor@example.org", "es")]
+    [InlineData(AppRoles.Staff, "staff@example.org", "en")]
+    [InlineData(AppRoles.Staff, "staff@example.org", "es")]
+    [InlineData(AppRoles.Admin, "admin@example.org", "en")]
+    [InlineData(AppRoles.Admin, "admin@example.org", "es")]
+    public async Task Each_role_is_greeted_its_own_way_and_every_suggested_question_gets_a_cited_answer(string role, string email, string language)
+    {
+        var experience = RoleExperience.For(role, language);
+        var others = new[] { AppRoles.Instructor, AppRoles.Staff, AppRoles.Admin }.Where(r => r != role);
+        Assert.All(others, other => Assert.NotEqual(RoleExperience.For(other, language).Greeting, experience.Greeting));
+        Assert.InRange(experience.SuggestedQuestions.Count, 3, 4);
+
+        var userId = await UserIdAsync(email);
+        foreach (var question in experience.SuggestedQuestions)
+        {
+            var answer = Assert.IsType<AnswerCompleted>((await AskAsync(userId, role, Guid.NewGuid().ToString("N"), question))[^1]).AssistantMessage;
+            // A suggestion the library cannot answer for this role would be a broken promise on the first screen.
+            Assert.False(answer.LowConfidence, $"'{question}' ({role}) was not answered from the library.");
+            Assert.NotEmpty(answer.Citations);
+        }
+    }
+
     [Fact]
     public async Task A_question_over_the_limit_is_refused_and_nothing_is_stored()
     {
