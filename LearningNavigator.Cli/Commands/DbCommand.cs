@@ -34,10 +34,30 @@ public static class DbCommand
 
             services.GetRequiredService<IConversationStore>();   // validates the DynamoDB keys first
             var table = services.GetRequiredService<DynamoDbTable>();
-            await parse.InvocationConfiguration.Output.WriteLineAsync(await table.CreateIfMissingAsync(cancellationToken)
-                ? $"Created table {table.Name}: on-demand capacity, index GSI1, TTL on ExpiresAt."
-                : $"Table {table.Name} already exists; left as it is.");
-            return 0;
+            if (await table.CreateIfMissingAsync(cancellationToken))
+            {
+                await parse.InvocationConfiguration.Output.WriteLineAsync($"Created table {table.Name}: on-demand capacity, index GSI1, TTL on ExpiresAt.");
+                return 0;
+            }
+
+            var ttl = await table.EnsureTimeToLiveAsync(cancellationToken);
+            switch (ttl.Outcome)
+            {
+                case TimeToLiveOutcome.AlreadyOn:
+                    await parse.InvocationConfiguration.Output.WriteLineAsync($"Table {table.Name} already exists; left as it is.");
+                    return 0;
+                case TimeToLiveOutcome.TurnedOn:
+                    await parse.InvocationConfiguration.Output.WriteLineAsync($"Table {table.Name} already exists; its TTL was off and is now on ExpiresAt, so Storage:RetentionDays takes effect.");
+                    return 0;
+                case TimeToLiveOutcome.Settling:
+                    await parse.InvocationConfiguration.Error.WriteLineAsync($"Table {table.Name} already exists and its TTL on {ttl.AttributeName} is being turned off; run db create again in an hour to turn it on for ExpiresAt.");
+                    return 1;
+                default:
+                    await parse.InvocationConfiguration.Error.WriteLineAsync(
+                        $"Table {table.Name} already exists with TTL on '{ttl.AttributeName}', but the app writes ExpiresAt: nothing would expire. " +
+                        "Turn that TTL off (aws dynamodb update-time-to-live), wait for it to settle, and run db create again.");
+                    return 1;
+            }
         });
         return command;
     }

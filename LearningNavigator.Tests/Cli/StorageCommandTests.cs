@@ -111,6 +111,42 @@ public sealed class StorageCommandTests(DynamoDbLocalFixture dynamo) : IDisposab
     }
 
     [Fact]
+    public async Task Db_create_on_a_table_without_ttl_turns_it_on_and_on_one_with_ttl_elsewhere_says_nothing_would_expire()
+    {
+        var bare = $"ln-cli-{Guid.NewGuid():N}";
+        var elsewhere = $"ln-cli-{Guid.NewGuid():N}";
+        // Made by hand, as an operator might have: keys only, no TTL.
+        foreach (var name in new[] { bare, elsewhere })
+        {
+            await dynamo.Client.CreateTableAsync(new CreateTableRequest
+            {
+                TableName = name,
+                BillingMode = BillingMode.PAY_PER_REQUEST,
+                AttributeDefinitions = [new("PK", ScalarAttributeType.S), new("SK", ScalarAttributeType.S)],
+                KeySchema = [new("PK", KeyType.HASH), new("SK", KeyType.RANGE)],
+            });
+        }
+
+        await dynamo.Client.UpdateTimeToLiveAsync(new UpdateTimeToLiveRequest
+        {
+            TableName = elsewhere,
+            TimeToLiveSpecification = new TimeToLiveSpecification { AttributeName = "ttl", Enabled = true },
+        });
+
+        var turnedOn = await RunAsync(DynamoSettings(bare), "db", "create");
+        var refused = await RunAsync(DynamoSettings(elsewhere), "db", "create");
+
+        Assert.Equal(0, turnedOn.ExitCode);
+        Assert.Contains("TTL was off and is now on ExpiresAt", turnedOn.Output, StringComparison.Ordinal);
+        var ttl = (await dynamo.Client.DescribeTimeToLiveAsync(new DescribeTimeToLiveRequest { TableName = bare })).TimeToLiveDescription;
+        Assert.Equal((TimeToLiveStatus.ENABLED, "ExpiresAt"), (ttl.TimeToLiveStatus, ttl.AttributeName));
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("TTL on 'ttl', but the app writes ExpiresAt", refused.Error, StringComparison.Ordinal);
+        var unchanged = (await dynamo.Client.DescribeTimeToLiveAsync(new DescribeTimeToLiveRequest { TableName = elsewhere })).TimeToLiveDescription;
+        Assert.Equal("ttl", unchanged.AttributeName);
+    }
+
+    [Fact]
     public async Task Db_create_on_the_sqlite_provider_says_how_to_choose_DynamoDB()
     {
         var (exitCode, output, error) = await RunAsync(SqliteSettings("sqlite-create"), "db", "create");

@@ -27,7 +27,10 @@ public sealed class DynamoDbTable(IAmazonDynamoDB client, IOptions<DynamoDbStora
         }
     }
 
-    /// <summary>Creates the table and waits until it is active. False when it was already there (left as it is).</summary>
+    /// <summary>
+    /// Creates the table and waits until it is active. False when it was already there: its keys are left as they
+    /// are, but TTL on <c>ExpiresAt</c> is turned on if it is off, since retention depends on it.
+    /// </summary>
     public async Task<bool> CreateIfMissingAsync(CancellationToken cancellationToken)
     {
         if (await ExistsAsync(cancellationToken))
@@ -82,6 +85,32 @@ public sealed class DynamoDbTable(IAmazonDynamoDB client, IOptions<DynamoDbStora
         return true;
     }
 
+    /// <summary>What retention needs from an existing table's TTL setting, and what was done about it.</summary>
+    public async Task<TimeToLiveCheck> EnsureTimeToLiveAsync(CancellationToken cancellationToken)
+    {
+        var current = (await client.DescribeTimeToLiveAsync(new DescribeTimeToLiveRequest { TableName = Name }, cancellationToken)).TimeToLiveDescription;
+        var status = current?.TimeToLiveStatus;
+        if (status == TimeToLiveStatus.ENABLED || status == TimeToLiveStatus.ENABLING)
+        {
+            return current!.AttributeName == DynamoDbItems.ExpiresAt
+                ? new TimeToLiveCheck(TimeToLiveOutcome.AlreadyOn, current.AttributeName)
+                : new TimeToLiveCheck(TimeToLiveOutcome.OnAnotherAttribute, current.AttributeName);
+        }
+
+        if (status == TimeToLiveStatus.DISABLING)
+        {
+            // DynamoDB refuses a change while the last one is settling; saying so beats a raw ValidationException.
+            return new TimeToLiveCheck(TimeToLiveOutcome.Settling, current!.AttributeName);
+        }
+
+        await client.UpdateTimeToLiveAsync(new UpdateTimeToLiveRequest
+        {
+            TableName = Name,
+            TimeToLiveSpecification = new TimeToLiveSpecification { AttributeName = DynamoDbItems.ExpiresAt, Enabled = true },
+        }, cancellationToken);
+        return new TimeToLiveCheck(TimeToLiveOutcome.TurnedOn, DynamoDbItems.ExpiresAt);
+    }
+
     private async Task WaitUntilActiveAsync(CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + ActiveTimeout;
@@ -129,3 +158,13 @@ public static class DynamoDbClientFactory
         return credentials is null ? new AmazonDynamoDBClient(config) : new AmazonDynamoDBClient(credentials, config);
     }
 }
+
+public enum TimeToLiveOutcome
+{
+    AlreadyOn,
+    TurnedOn,
+    OnAnotherAttribute,
+    Settling,
+}
+
+public sealed record TimeToLiveCheck(TimeToLiveOutcome Outcome, string? AttributeName);
