@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using LearningNavigator.Chat;
 using LearningNavigator.Knowledge;
 using LearningNavigator.Observability;
@@ -83,7 +81,7 @@ public sealed class LogScopeTests(LogScopeTests.Fixture app) : IClassFixture<Log
     /// The line's activity scope names the answer span of <paramref name="conversationId"/>: its trace and its own id.
     /// </summary>
     /// <returns>The trace id, as the scope writes it.</returns>
-    private static string AssertLeadsToAnswerSpan(Entry line, SpanRecorder spans, string conversationId)
+    private static string AssertLeadsToAnswerSpan(LogEntry line, SpanRecorder spans, string conversationId)
     {
         Assert.Equal(conversationId, line.State.GetValueOrDefault("ConversationId"));
         var traced = Assert.Single(line.Scopes, s => s.ContainsKey("TraceId"));
@@ -135,64 +133,15 @@ public sealed class LogScopeTests(LogScopeTests.Fixture app) : IClassFixture<Log
 
         public WebApplicationFactory<Program> Factory { get; }
 
-        public IReadOnlyCollection<Entry> Entries => capture.Entries;
+        public IReadOnlyCollection<LogEntry> Entries => capture.Entries;
 
-        public Entry Line(string messageStart, string conversationId) =>
+        public LogEntry Line(string messageStart, string conversationId) =>
             Assert.Single(Entries, e => e.Message.StartsWith(messageStart, StringComparison.Ordinal) && Equals(e.State.GetValueOrDefault("ConversationId"), conversationId));
 
         public void Dispose()
         {
             Factory.Dispose();
             root.Dispose();
-        }
-    }
-
-    /// <summary>One log call: the state and each scope around it as key/value pairs.</summary>
-    public sealed record Entry(string Category, string Message, Dictionary<string, string?> State, List<Dictionary<string, string?>> Scopes)
-    {
-        /// <summary>Everything the line would put on the wire, for the leak check.</summary>
-        public string Text => string.Join(" | ", [Category, Message, .. State.Select(p => $"{p.Key}={p.Value}"),
-            .. Scopes.SelectMany(s => s.Select(p => $"{p.Key}={p.Value}"))]);
-    }
-
-    /// <summary>Every log call with its state and the scopes around it.</summary>
-    private sealed class ScopeCapture : ILoggerProvider, ISupportExternalScope
-    {
-        private readonly ConcurrentQueue<Entry> entries = new();
-        private IExternalScopeProvider scopes = new LoggerExternalScopeProvider();
-
-        public IReadOnlyCollection<Entry> Entries => entries;
-
-        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-        // The factory hands over its own scope provider: that is where activity tracking adds TraceId and SpanId.
-        public void SetScopeProvider(IExternalScopeProvider scopeProvider) => scopes = scopeProvider;
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(ScopeCapture owner, string category) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => owner.scopes.Push(state);
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                var found = new List<Dictionary<string, string?>>();
-                owner.scopes.ForEachScope((scope, list) => list.Add(Pairs(scope)), found);
-                owner.entries.Enqueue(new Entry(category, formatter(state, exception), Pairs(state), found));
-            }
-
-            /// <summary>
-            /// A scope or state as pairs of text, written out now: a redacted value is a pooled object that is only valid
-            /// during the call. A scope that is not a list of pairs is kept whole under "Scope".
-            /// </summary>
-            private static Dictionary<string, string?> Pairs(object? value) =>
-                value is IEnumerable<KeyValuePair<string, object?>> pairs
-                    ? pairs.GroupBy(p => p.Key).ToDictionary(g => g.Key, g => Convert.ToString(g.First().Value, CultureInfo.InvariantCulture))
-                    : new Dictionary<string, string?> { ["Scope"] = Convert.ToString(value, CultureInfo.InvariantCulture) };
         }
     }
 }

@@ -5,6 +5,7 @@ using LearningNavigator.Chat;
 using LearningNavigator.Escalations;
 using LearningNavigator.Observability;
 using LearningNavigator.Web.Auth;
+using LearningNavigator.Tests.TestSupport;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -147,7 +148,7 @@ public sealed class TelemetryTests : IClassFixture<TelemetryTests.Fixture>
     public sealed class Fixture : IDisposable
     {
         private readonly NavigatorAppFactory root = new();
-        private readonly LogCapture capture = new();
+        private readonly ScopeCapture capture = new();
 
         public Fixture()
         {
@@ -160,7 +161,7 @@ public sealed class TelemetryTests : IClassFixture<TelemetryTests.Fixture>
                 builder.ConfigureLogging(logging =>
                 {
                     logging.AddProvider(capture);
-                    logging.AddFilter<LogCapture>(null, LogLevel.Trace);
+                    logging.AddFilter<ScopeCapture>(null, LogLevel.Trace);
                 });
             });
             _ = Factory.Services;
@@ -168,7 +169,7 @@ public sealed class TelemetryTests : IClassFixture<TelemetryTests.Fixture>
 
         public WebApplicationFactory<Program> Factory { get; }
 
-        public IReadOnlyCollection<string> Logs => capture.Lines;
+        public IReadOnlyList<string> Logs => [.. capture.Entries.Select(e => e.Text)];
 
         public void Dispose()
         {
@@ -177,45 +178,6 @@ public sealed class TelemetryTests : IClassFixture<TelemetryTests.Fixture>
         }
     }
 
-    /// <summary>Every log call at every level, written out with its state values and scopes.</summary>
-    private sealed class LogCapture : ILoggerProvider, ISupportExternalScope
-    {
-        private readonly ConcurrentQueue<string> lines = new();
-        private IExternalScopeProvider scopes = new LoggerExternalScopeProvider();
-
-        public IReadOnlyCollection<string> Lines => lines;
-
-        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-        public void SetScopeProvider(IExternalScopeProvider scopeProvider) => scopes = scopeProvider;
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(LogCapture owner, string category) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => owner.scopes.Push(state);
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                var line = new System.Text.StringBuilder($"{logLevel} {category}: {formatter(state, exception)}");
-                if (state is IEnumerable<KeyValuePair<string, object?>> values)
-                {
-                    foreach (var (key, value) in values)
-                    {
-                        line.Append(" | ").Append(key).Append('=').Append(value);
-                    }
-                }
-
-                owner.scopes.ForEachScope((scope, builder) => builder.Append(" | scope ").Append(scope), line);
-                line.Append(exception);
-                owner.lines.Enqueue(line.ToString());
-            }
-        }
-    }
 }
 
 /// <summary>Measurements of the product's instruments created by one host's meter factory.</summary>
