@@ -118,7 +118,12 @@ public sealed partial class SqliteConversationStore : IConversationStore, IUsage
 
         var columns = (await connection.QueryAsync<string>(new CommandDefinition(
             "SELECT name FROM pragma_table_info('messages');", transaction: transaction, cancellationToken: cancellationToken))).ToList();
-        foreach (var (column, definition) in new[] { ("role", "TEXT"), ("safety", "INTEGER NOT NULL DEFAULT 0") })
+        // The usage columns came within version 1 (files from its first days lack them), role and safety with version 2.
+        foreach (var (column, definition) in new[]
+        {
+            ("cache_read_tokens", "INTEGER"), ("cache_write_tokens", "INTEGER"), ("estimated_cost_usd", "REAL"),
+            ("role", "TEXT"), ("safety", "INTEGER NOT NULL DEFAULT 0"),
+        })
         {
             if (!columns.Contains(column))
             {

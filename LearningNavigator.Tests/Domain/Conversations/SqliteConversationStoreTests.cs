@@ -126,6 +126,39 @@ public sealed class SqliteConversationStoreTests : ConversationStoreContractTest
     }
 
     [Fact]
+    public async Task An_early_version_1_file_without_the_usage_columns_opens_and_keeps_its_messages()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        await using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ToString()))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            // Version 1 before the cache-token and cost columns were added (the version number stayed 1).
+            command.CommandText =
+                """
+                CREATE TABLE conversations (id TEXT NOT NULL PRIMARY KEY, user_id TEXT NOT NULL, title TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, message_count INTEGER NOT NULL DEFAULT 0);
+                CREATE TABLE messages (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+                    author TEXT NOT NULL, text TEXT NOT NULL, created_at TEXT NOT NULL, language TEXT NOT NULL, citations TEXT NOT NULL DEFAULT '[]', model TEXT,
+                    input_tokens INTEGER, output_tokens INTEGER, latency_ms INTEGER, time_to_first_token_ms INTEGER, low_confidence INTEGER NOT NULL DEFAULT 0,
+                    interrupted INTEGER NOT NULL DEFAULT 0);
+                INSERT INTO conversations VALUES ('c1', 'u1', 'Old', '2024-01-02T03:04:05.0000000Z', '2024-01-02T03:04:06.0000000Z', 2);
+                INSERT INTO messages (id, conversation_id, author, text, created_at, language) VALUES ('m1', 'c1', 'user', 'Q', '2024-01-02T03:04:05.0000000Z', 'en');
+                INSERT INTO messages (id, conversation_id, author, text, created_at, language, output_tokens, latency_ms)
+                    VALUES ('m2', 'c1', 'assistant', 'A', '2024-01-02T03:04:06.0000000Z', 'en', 30, 400);
+                PRAGMA user_version = 1;
+                """;
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await ((SqliteConversationStore)Store).InitializeAsync(Ct);
+
+        Assert.Equal(4L, await QueryScalarAsync<long>("PRAGMA user_version;"));
+        var answer = (await Store.GetMessageAsync("m2", Ct))!;
+        Assert.Equal(("A", 30, (int?)null), (answer.Text, answer.OutputTokens, answer.CacheReadTokens));
+        Assert.Equal(30, Assert.Single(await Store.GetDailyUsageAsync(new DateOnly(2024, 1, 2), new DateOnly(2024, 1, 2), Ct)).OutputTokens);
+    }
+
+    [Fact]
     public async Task A_version_1_file_gains_the_role_column_and_its_rows_are_counted_once()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
