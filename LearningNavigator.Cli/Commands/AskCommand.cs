@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Globalization;
 using LearningNavigator.Aws;
 using LearningNavigator.Chat;
 using LearningNavigator.Generation;
@@ -18,6 +19,8 @@ public static class AskCommand
 
     /// <summary>The endpoint overrides a live run drops, so it reaches AWS itself and never a fake left in the environment.</summary>
     public static readonly IReadOnlyList<string> EndpointOverrides = ["Aws:BedrockRuntimeUrl", "Aws:BedrockAgentRuntimeUrl", "Aws:BedrockAgentUrl", "Aws:S3Url"];
+
+    private const string QuestionLimitKey = "RateLimiting:Questions:PermitLimit";
 
     public const string CredentialsHint = "AWS credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE or a role)";
 
@@ -60,24 +63,32 @@ public static class AskCommand
                     $"live: Amazon Bedrock and knowledge base {configuration["KnowledgeBase:Id"]} in {configuration["Aws:Region"]}; endpoint overrides ignored.");
             }
 
+            var times = Math.Max(1, parse.GetValue(repeat));
+            if (times > 1 && !effective.ContainsKey(QuestionLimitKey))
+            {
+                // A repeated ask is the operator timing the pipeline; the per-user limit guards the service from
+                // people, and would end the run after 20 answers. A limit given on the command line still applies.
+                effective = new Dictionary<string, string?>(effective, StringComparer.OrdinalIgnoreCase) { [QuestionLimitKey] = times.ToString(CultureInfo.InvariantCulture) };
+            }
+
             await using var services = CliHost.Build(effective);
             await services.GetRequiredService<LibraryStartup>().StartAsync(cancellationToken);
             var pipeline = services.GetRequiredService<AnswerPipeline>();
-            var times = new List<double>();
-            for (var i = 0; i < Math.Max(1, parse.GetValue(repeat)); i++)
+            var firstTokens = new List<double>();
+            for (var i = 0; i < times; i++)
             {
                 var (firstToken, total) = await AskOnceAsync(
                     pipeline, parse.GetValue(question)!, parse.GetValue(role)!, parse.GetValue(language)!, i == 0 ? output : null, cancellationToken);
-                times.Add(firstToken);
+                firstTokens.Add(firstToken);
                 if (i == 0)
                 {
                     await error.WriteLineAsync($"time to first token {firstToken:F1} ms, whole answer {total:F1} ms (first answer of this process)");
                 }
             }
 
-            if (times.Count > 2)
+            if (firstTokens.Count > 2)
             {
-                var warm = times.Skip(1).Order().ToList();
+                var warm = firstTokens.Skip(1).Order().ToList();
                 await error.WriteLineAsync($"warm time to first token over {warm.Count} answers: p50 {Percentile(warm, 0.5):F2} ms, p95 {Percentile(warm, 0.95):F2} ms");
             }
 

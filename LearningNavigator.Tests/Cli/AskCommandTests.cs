@@ -83,6 +83,24 @@ public sealed class AskCommandTests : IAsyncLifetime, IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_repeated_ask_runs_past_the_per_user_question_limit_and_reports_warm_percentiles()
+    {
+        // The benchmark in docs/benchmarks.md: 25 answers, more than the 20 a person may ask per minute.
+        var run = await RunCliAsync(
+            [
+                $"--Storage:Sqlite:DatabasePath={data.Combine("navigator.db")}",
+                $"--Retrieval:Local:IndexPath={data.Combine("index")}",
+                $"--Library:StoragePath={data.Combine("library")}",
+                "--Generation:Extractive:WordDelay=00:00:00",
+                "ask", "What are the steps of the ALGEE action plan?", "--repeat", "25",
+            ],
+            []);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("warm time to first token over 24 answers: p50", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Ask_live_sets_both_providers_to_aws_and_drops_every_endpoint_override()
     {
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
