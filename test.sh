@@ -63,7 +63,9 @@ fi
 
 log "Restoring and building (Release: warnings are errors)"
 if ! dotnet build LearningNavigator.sln -c Release -nologo -clp:ErrorsOnly >&2; then
-  echo "$extra_passed passed, $((extra_failed + 1)) failed"
+  summary="$extra_passed passed, $((extra_failed + 1)) failed"
+  [ "$extra_skipped" -gt 0 ] && summary="$summary, $extra_skipped skipped"
+  echo "$summary"
   exit 1
 fi
 

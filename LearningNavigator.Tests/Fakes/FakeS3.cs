@@ -19,6 +19,9 @@ public sealed class FakeS3() : LoopbackAwsServer("s3", isS3: true)
     /// </summary>
     public Func<ReceivedRequest, (int Status, string Code, string Message)?>? Refuse { get; set; }
 
+    /// <summary>Keys per ListObjectsV2 page: S3 stops at 1,000; a test lowers it to see paging without 1,000 objects.</summary>
+    public int ListPageSize { get; set; } = 1000;
+
     /// <summary>S3's own answer when the caller's policy does not allow the action.</summary>
     public static (int Status, string Code, string Message) AccessDenied => (403, "AccessDenied", "Access Denied");
 
@@ -63,7 +66,7 @@ public sealed class FakeS3() : LoopbackAwsServer("s3", isS3: true)
                 await context.Response.Body.WriteAsync(content);
                 return;
             case "GET" when context.Request.Query["list-type"] == "2":
-                await ListAsync(context, context.Request.Query["prefix"].ToString());
+                await ListAsync(context, context.Request.Query["prefix"].ToString(), context.Request.Query["continuation-token"].ToString());
                 return;
             default:
                 await XmlErrorAsync(context, 400, "InvalidRequest", "Unsupported by the fake");
@@ -74,13 +77,24 @@ public sealed class FakeS3() : LoopbackAwsServer("s3", isS3: true)
     protected override Task RejectSignatureAsync(HttpContext context, string problem) =>
         XmlErrorAsync(context, 403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided.");
 
-    private async Task ListAsync(HttpContext context, string prefix)
+    private async Task ListAsync(HttpContext context, string prefix, string continuationToken)
     {
-        var keys = Objects.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        // The token is the last key of the previous page, which is as opaque as a test needs.
+        var all = Objects.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)
+                && (continuationToken.Length == 0 || string.CompareOrdinal(k, continuationToken) > 0))
+            .Order(StringComparer.Ordinal).ToList();
+        var keys = all.Take(ListPageSize).ToList();
+        var truncated = all.Count > keys.Count;
         var xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
             .Append("<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">")
             .Append("<Name>").Append(Bucket).Append("</Name><Prefix>").Append(SecurityElement.Escape(prefix)).Append("</Prefix>")
-            .Append("<KeyCount>").Append(keys.Count).Append("</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated>");
+            .Append("<KeyCount>").Append(keys.Count).Append("</KeyCount><MaxKeys>").Append(ListPageSize).Append("</MaxKeys>")
+            .Append("<IsTruncated>").Append(truncated ? "true" : "false").Append("</IsTruncated>");
+        if (truncated)
+        {
+            xml.Append("<NextContinuationToken>").Append(SecurityElement.Escape(keys[^1])).Append("</NextContinuationToken>");
+        }
+
         foreach (var key in keys)
         {
             xml.Append("<Contents><Key>").Append(SecurityElement.Escape(key)).Append("</Key>")

@@ -13,7 +13,11 @@ using Microsoft.Extensions.Options;
 
 namespace LearningNavigator.Tests.Integration;
 
-/// <summary>Readiness of the configured providers: Bedrock, the knowledge base and a model server must answer HTTP.</summary>
+/// <summary>
+/// Readiness of the configured providers: Bedrock, the knowledge base and a model server must answer HTTP. One that
+/// does not is Degraded (still 200): every task shares it, and taking them all out of the load balancer would only
+/// add a restart loop to the outage.
+/// </summary>
 public sealed class ReadinessProviderTests : IDisposable
 {
     private readonly ServiceProvider services = new ServiceCollection().AddHttpClient().BuildServiceProvider();
@@ -23,7 +27,7 @@ public sealed class ReadinessProviderTests : IDisposable
     [Theory]
     [InlineData(403, HealthStatus.Healthy)] // what AWS answers an unsigned request: reachable
     [InlineData(404, HealthStatus.Healthy)]
-    [InlineData(503, HealthStatus.Unhealthy)]
+    [InlineData(503, HealthStatus.Degraded)]
     public async Task Bedrock_is_ready_when_its_endpoint_answers_below_500(int status, HealthStatus expected)
     {
         using var server = new OneStatusServer(status);
@@ -37,17 +41,17 @@ public sealed class ReadinessProviderTests : IDisposable
     }
 
     [Fact]
-    public async Task Bedrock_is_not_ready_when_nothing_listens_at_its_endpoint()
+    public async Task Bedrock_is_degraded_when_nothing_listens_at_its_endpoint()
     {
         var result = await ModelCheck(GenerationOptions.BedrockProvider, new AwsOptions { Region = "eu-west-2", BedrockRuntimeUrl = ClosedPort() })
             .CheckHealthAsync(new HealthCheckContext());
 
-        Assert.Equal(HealthStatus.Unhealthy, result.Status);
+        Assert.Equal(HealthStatus.Degraded, result.Status);
         Assert.Equal("Bedrock cannot be reached.", result.Description);
     }
 
     [Fact]
-    public async Task A_model_server_that_does_not_listen_is_not_ready_and_the_offline_answerer_always_is()
+    public async Task A_model_server_that_does_not_listen_is_degraded_and_the_offline_answerer_always_ready()
     {
         var down = new ModelProviderHealthCheck(
             Options.Create(new GenerationOptions { Provider = GenerationOptions.OpenAICompatibleProvider }),
@@ -57,7 +61,7 @@ public sealed class ReadinessProviderTests : IDisposable
             NullLogger<ModelProviderHealthCheck>.Instance);
         var offline = ModelCheck(GenerationOptions.ExtractiveProvider, new AwsOptions());
 
-        Assert.Equal(HealthStatus.Unhealthy, (await down.CheckHealthAsync(new HealthCheckContext())).Status);
+        Assert.Equal(HealthStatus.Degraded, (await down.CheckHealthAsync(new HealthCheckContext())).Status);
         Assert.Equal(HealthStatus.Healthy, (await offline.CheckHealthAsync(new HealthCheckContext())).Status);
     }
 
@@ -74,7 +78,7 @@ public sealed class ReadinessProviderTests : IDisposable
         // The local index here would throw: a pass means it was never asked.
         Assert.Equal(HealthStatus.Healthy, reachable.Status);
         Assert.Equal("The knowledge base service answered 403.", reachable.Description);
-        Assert.Equal(HealthStatus.Unhealthy, unreachable.Status);
+        Assert.Equal(HealthStatus.Degraded, unreachable.Status);
     }
 
     public void Dispose() => services.Dispose();

@@ -102,7 +102,9 @@ internal sealed class ModelProviderHealthCheck(
 /// <summary>
 /// One unsigned GET: any HTTP answer below 500 (AWS answers an unsigned request with 403) proves the service is
 /// reachable, which is all readiness asks. Nothing is invoked, so a probe every few seconds costs nothing and
-/// needs no permission.
+/// needs no permission. A service every task shares being down is Degraded, not Unhealthy: the load balancer
+/// would otherwise take every task out and ECS replace them all, dropping every circuit, while the app itself
+/// can still say what is wrong to the people asking.
 /// </summary>
 internal static partial class EndpointProbe
 {
@@ -116,12 +118,12 @@ internal static partial class EndpointProbe
             var status = (int)response.StatusCode;
             return status < 500
                 ? HealthCheckResult.Healthy($"{service} answered {status}.")
-                : HealthCheckResult.Unhealthy($"{service} answered {status}.");
+                : HealthCheckResult.Degraded($"{service} answered {status}.");
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             Log.Unreachable(logger, service, ex);
-            return HealthCheckResult.Unhealthy($"{service} cannot be reached.");
+            return HealthCheckResult.Degraded($"{service} cannot be reached.");
         }
     }
 

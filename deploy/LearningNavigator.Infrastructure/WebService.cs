@@ -32,7 +32,7 @@ public sealed class WebService : Construct
         TaskRole = new Role(this, "TaskRole", new RoleProps
         {
             AssumedBy = new ServicePrincipal("ecs-tasks.amazonaws.com"),
-            Description = "What the Learning Navigator app may call: its table, bucket, models, knowledge base and Zendesk secret.",
+            Description = "What the Learning Navigator app may call: its table, bucket, models and knowledge base.",
         });
         foreach (var statement in permissions.Statements())
         {

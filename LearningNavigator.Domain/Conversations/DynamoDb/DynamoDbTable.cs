@@ -77,11 +77,8 @@ public sealed class DynamoDbTable(IAmazonDynamoDB client, IOptions<DynamoDbStora
         }
 
         await WaitUntilActiveAsync(cancellationToken);
-        await client.UpdateTimeToLiveAsync(new UpdateTimeToLiveRequest
-        {
-            TableName = Name,
-            TimeToLiveSpecification = new TimeToLiveSpecification { AttributeName = DynamoDbItems.ExpiresAt, Enabled = true },
-        }, cancellationToken);
+        // Through the check: when another process made the table, it may have turned TTL on already.
+        await EnsureTimeToLiveAsync(cancellationToken);
         return true;
     }
 

@@ -300,14 +300,21 @@ public sealed partial class KnowledgeBaseDocumentLibrary(
                 return;
             }
 
-            // What the bucket holds is the truth after a restart: each document with its sidecar.
-            var listing = await S3Async(() => s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Options.Bucket, Prefix = Options.KeyPrefix }, cancellationToken));
-            var objects = listing.S3Objects ?? [];
-            foreach (var item in objects.Where(o => !o.Key.EndsWith(SidecarSuffix, StringComparison.Ordinal)))
+            // What the bucket holds is the truth after a restart: each document with its sidecar. A listing stops at
+            // 1,000 keys (500 documents with their sidecars), so it is followed page by page.
+            var request = new ListObjectsV2Request { BucketName = Options.Bucket, Prefix = Options.KeyPrefix };
+            do
             {
-                var document = await ReadDocumentAsync(item, cancellationToken);
-                documents.TryAdd(document.Id, document);
+                var listing = await S3Async(() => s3.ListObjectsV2Async(request, cancellationToken));
+                foreach (var item in (listing.S3Objects ?? []).Where(o => !o.Key.EndsWith(SidecarSuffix, StringComparison.Ordinal)))
+                {
+                    var document = await ReadDocumentAsync(item, cancellationToken);
+                    documents.TryAdd(document.Id, document);
+                }
+
+                request.ContinuationToken = listing.IsTruncated == true ? listing.NextContinuationToken : null;
             }
+            while (request.ContinuationToken is not null);
 
             loaded = true;
         }
@@ -439,6 +446,13 @@ public sealed partial class KnowledgeBaseDocumentLibrary(
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             return (false, "The app stopped before the ingestion job finished.", null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // A timeout or an answer that is not the JSON expected: the documents must still leave Syncing, and a
+            // queued re-sync must still run, so nothing escapes the background task.
+            Log.IngestionFailed(logger, ex, ex.GetType().Name);
+            return (false, "The knowledge base's ingestion job could not be followed; re-index to try again.", DocumentStoreFailure.Unavailable);
         }
     }
 

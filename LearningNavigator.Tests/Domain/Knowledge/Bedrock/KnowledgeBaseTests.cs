@@ -163,6 +163,24 @@ public sealed class KnowledgeBaseTests
     }
 
     [Fact]
+    public async Task A_bucket_listed_over_several_pages_is_read_back_whole()
+    {
+        await using var host = BedrockTestHost.Start();
+        host.S3.ListPageSize = 2;
+        foreach (var name in new[] { "a", "b", "c" })
+        {
+            host.S3.Objects[$"documents/{name}.md"] = Encoding.UTF8.GetBytes($"Document {name}.");
+            host.S3.Objects[$"documents/{name}.md.metadata.json"] = Encoding.UTF8.GetBytes(
+                $$$"""{"metadataAttributes":{"roles":["instructor"],"language":"en","title":"{{{name}}}"}}""");
+        }
+
+        var documents = await host.Get<IDocumentLibrary>().ListAsync(CancellationToken.None);
+
+        Assert.Equal(["a", "b", "c"], documents.Select(d => d.Title).Order(StringComparer.Ordinal));
+        Assert.Equal(3, host.S3.Requests.Count(r => r.Method == "GET" && r.RawTarget.Contains("list-type=2", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task An_upload_with_an_unknown_role_is_refused_and_nothing_is_stored()
     {
         await using var host = BedrockTestHost.Start();
