@@ -24,22 +24,24 @@ public sealed class TaskRolePolicyTests(SynthesizedStack stack)
         var metricsLogsArn = $$"""{"Fn::GetAtt":["{{metricsLogs}}","Arn"]}""";
         var models = stack.Settings.ModelIds.Select(m => $$"""{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":bedrock:{{SynthesizedStack.Region}}::foundation-model/{{m}}"]]}""").ToArray();
 
-        var expected = new HashSet<(string Action, string Resource)>();
-        void Allow(string[] actions, params string[] resources)
+        var expected = new HashSet<(string Action, string Resource, string? Condition)>();
+        void AllowIf(string? condition, string[] actions, params string[] resources)
         {
             foreach (var action in actions)
             {
                 foreach (var resource in resources)
                 {
-                    expected.Add((action, resource));
+                    expected.Add((action, resource, condition));
                 }
             }
         }
 
+        void Allow(string[] actions, params string[] resources) => AllowIf(null, actions, resources);
+
         Allow(["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"], tableArn, indexArn);
         Allow(["bedrock:InvokeModelWithResponseStream"], models);
         Allow(["bedrock:Retrieve", "bedrock:StartIngestionJob", "bedrock:GetIngestionJob"], knowledgeBaseArn);
-        Allow(["s3:ListBucket"], bucketArn);
+        AllowIf("""{"StringLike":{"s3:prefix":["documents/","documents/*"]}}""", ["s3:ListBucket"], bucketArn);
         Allow(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], objectsArn);
         // The metrics collector sidecar shares the task role: awsemf creates its stream and writes EMF events.
         Allow(["logs:CreateLogStream", "logs:PutLogEvents"], metricsLogsArn);
@@ -93,6 +95,8 @@ public sealed class TaskRolePolicyTests(SynthesizedStack stack)
         Assert.Contains(":bedrock:*::foundation-model/anthropic.claude-3-5-haiku-20241022-v1:0", resources, StringComparison.Ordinal);
         Assert.Contains($":bedrock:{SynthesizedStack.Region}::foundation-model/anthropic.claude-3-5-sonnet-20241022-v2:0", resources, StringComparison.Ordinal);
         Assert.DoesNotContain("bedrock:*::foundation-model/anthropic.claude-3-5-sonnet", resources, StringComparison.Ordinal);
+        // The model in any region, but only through the configured profile.
+        Assert.Contains("bedrock:InferenceProfileArn", resources, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -112,11 +116,11 @@ public sealed class TaskRolePolicyTests(SynthesizedStack stack)
     private string TaskRoleId() =>
         Assert.Single(stack.Resources("AWS::IAM::Role"), r => r.Key.StartsWith("WebTaskRole", StringComparison.Ordinal)).Key;
 
-    /// <summary>Every (action, resource) pair any policy attached to the task role allows.</summary>
-    private List<(string Action, string Resource)> GrantsOfTaskRole()
+    /// <summary>Every (action, resource, condition) any policy attached to the task role allows.</summary>
+    private List<(string Action, string Resource, string? Condition)> GrantsOfTaskRole()
     {
         var roleRef = $$"""{"Ref":"{{TaskRoleId()}}"}""";
-        var grants = new List<(string, string)>();
+        var grants = new List<(string, string, string?)>();
         foreach (var (_, policy) in stack.Resources("AWS::IAM::Policy").Concat(stack.Resources("AWS::IAM::ManagedPolicy")))
         {
             var properties = policy!["Properties"]!;
@@ -130,12 +134,12 @@ public sealed class TaskRolePolicyTests(SynthesizedStack stack)
                 Assert.Equal("Allow", (string?)statement!["Effect"]);
                 Assert.Null(statement["NotAction"]);
                 Assert.Null(statement["NotResource"]);
-                Assert.Null(statement["Condition"]);
+                var condition = statement["Condition"] is { } c ? SynthesizedStack.Compact(c) : null;
                 foreach (var action in AsList(statement["Action"]))
                 {
                     foreach (var resource in AsList(statement["Resource"]))
                     {
-                        grants.Add(((string)action!, SynthesizedStack.Compact(resource)));
+                        grants.Add(((string)action!, SynthesizedStack.Compact(resource), condition));
                     }
                 }
             }

@@ -17,7 +17,7 @@ public sealed class LearningNavigatorStack : Stack
             RemovalPolicy = RemovalPolicy.RETAIN,
         });
 
-        var permissions = new TaskRolePolicy(Data.Table, Data.Documents, settings.ModelIds, Knowledge.Base?.AttrKnowledgeBaseArn);
+        var permissions = new TaskRolePolicy(Data.Table, Data.Documents, DataStores.DocumentsPrefix, settings.ModelIds, Knowledge.Base?.AttrKnowledgeBaseArn);
         Web = new WebService(this, "Web", settings, permissions);
         var publicBaseUrl = settings.DomainName is { Length: > 0 } domain
             ? $"https://{domain}"

@@ -11,7 +11,7 @@ namespace LearningNavigator.Infrastructure;
 /// retrieval and ingestion, the document bucket's listing and objects. No Scan, no wildcard resources. Secrets
 /// reach the container through ECS (the execution role), so this role reads none.
 /// </summary>
-public sealed class TaskRolePolicy(Table table, Bucket documents, IReadOnlyList<string> modelIds, string? knowledgeBaseArn)
+public sealed class TaskRolePolicy(Table table, Bucket documents, string documentsPrefix, IReadOnlyList<string> modelIds, string? knowledgeBaseArn)
 {
     public static readonly string[] TableActions =
     [
@@ -25,14 +25,29 @@ public sealed class TaskRolePolicy(Table table, Bucket documents, IReadOnlyList<
     {
         var stack = Stack.Of(table);
         yield return Allow("Table", TableActions, table.TableArn, $"{table.TableArn}/index/*");
-        yield return Allow("StreamAnswers", ["bedrock:InvokeModelWithResponseStream"], [.. modelIds.SelectMany(model => ModelArns(stack, model))]);
+        string[] stream = ["bedrock:InvokeModelWithResponseStream"];
+        var profiles = modelIds.Where(IsInferenceProfile).ToList();
+        yield return Allow("StreamAnswers", stream, [
+            .. modelIds.Where(m => !IsInferenceProfile(m)).Select(m => $"arn:{stack.Partition}:bedrock:{stack.Region}::foundation-model/{m}"),
+            .. profiles.Select(p => ProfileArn(stack, p))]);
+        if (profiles.Count > 0)
+        {
+            // A cross-region profile routes to the model in any of its geography's regions, so the model is granted in
+            // every region, but only for calls made through one of the configured profiles.
+            var statement = Allow("StreamAnswersThroughProfiles", stream, [.. profiles.Select(p => $"arn:{stack.Partition}:bedrock:*::foundation-model/{p[(p.IndexOf('.', StringComparison.Ordinal) + 1)..]}")]);
+            statement.AddCondition("StringEquals", new Dictionary<string, object> { ["bedrock:InferenceProfileArn"] = profiles.Select(p => ProfileArn(stack, p)).ToArray() });
+            yield return statement;
+        }
         if (knowledgeBaseArn is not null)
         {
             yield return Allow("Retrieve", ["bedrock:Retrieve"], knowledgeBaseArn);
             yield return Allow("Ingest", ["bedrock:StartIngestionJob", "bedrock:GetIngestionJob"], knowledgeBaseArn);
         }
 
-        yield return Allow("ListDocuments", ["s3:ListBucket"], documents.BucketArn);
+        // Listing only under the documents prefix: the app never needs to see anything else in the bucket.
+        var list = Allow("ListDocuments", ["s3:ListBucket"], documents.BucketArn);
+        list.AddCondition("StringLike", new Dictionary<string, object> { ["s3:prefix"] = new[] { documentsPrefix, documentsPrefix + "*" } });
+        yield return list;
         yield return Allow("Documents", ObjectActions, documents.ArnForObjects("*"));
     }
 
@@ -45,24 +60,14 @@ public sealed class TaskRolePolicy(Table table, Bucket documents, IReadOnlyList<
     public static PolicyStatement PublishMetrics(ILogGroup metrics) => Allow("PublishMetrics", MetricsLogActions, metrics.LogGroupArn);
 
     /// <summary>
-    /// A model id such as "anthropic.claude-3-5-haiku-20241022-v1:0" is a foundation model in this region. One such as
-    /// "us.anthropic.claude-..." is a cross-region inference profile: Bedrock checks the profile and then the foundation
-    /// model in whichever of the geography's regions serves the call, so both are granted (the model in any region).
+    /// "us.anthropic.claude-..." (or eu., apac., us-gov., global.) is a cross-region inference profile; a bare
+    /// "anthropic.claude-..." is a foundation model in this region.
     /// </summary>
-    public static IEnumerable<string> ModelArns(Stack stack, string modelId)
-    {
-        var geography = modelId.IndexOf('.', StringComparison.Ordinal) is var dot and > 0 ? modelId[..dot] : string.Empty;
-        if (geography is not ("us" or "eu" or "apac" or "us-gov" or "global"))
-        {
-            return [$"arn:{stack.Partition}:bedrock:{stack.Region}::foundation-model/{modelId}"];
-        }
+    public static bool IsInferenceProfile(string modelId) =>
+        modelId.IndexOf('.', StringComparison.Ordinal) is var dot and > 0 && modelId[..dot] is "us" or "eu" or "apac" or "us-gov" or "global";
 
-        return
-        [
-            $"arn:{stack.Partition}:bedrock:{stack.Region}:{stack.Account}:inference-profile/{modelId}",
-            $"arn:{stack.Partition}:bedrock:*::foundation-model/{modelId[(geography.Length + 1)..]}",
-        ];
-    }
+    private static string ProfileArn(Stack stack, string profileId) =>
+        $"arn:{stack.Partition}:bedrock:{stack.Region}:{stack.Account}:inference-profile/{profileId}";
 
     private static PolicyStatement Allow(string sid, string[] actions, params string[] resources) =>
         new(new PolicyStatementProps { Sid = sid, Effect = Effect.ALLOW, Actions = actions, Resources = resources });
