@@ -92,6 +92,41 @@ public static class AppAwsCalls
         return found;
     }
 
+    /// <summary>
+    /// The calls <see cref="OperatorOnly"/> leaves out are safe to leave out only while nothing but the operator's
+    /// commands reaches them: the stores' ReadAll* methods (export scans) from <c>ConversationTransfer</c>, and the
+    /// table's methods (db create) from the table itself. Every other caller is returned, as "caller -> callee".
+    /// </summary>
+    public static IReadOnlyList<string> OperatorOnlyReachedFromElsewhere(params System.Reflection.Assembly[] assemblies)
+    {
+        var found = new List<string>();
+        foreach (var assembly in assemblies)
+        {
+            using var module = ModuleDefinition.ReadModule(assembly.Location);
+            foreach (var method in module.GetTypes().SelectMany(t => t.Methods).Where(m => m.HasBody))
+            {
+                var caller = CallerOf(method);
+                foreach (var called in method.Body.Instructions.Select(i => i.Operand).OfType<MethodReference>())
+                {
+                    var owner = called.DeclaringType.FullName;
+                    var export = called.Name.StartsWith("ReadAll", StringComparison.Ordinal)
+                        && owner.StartsWith("LearningNavigator.", StringComparison.Ordinal)
+                        && (owner.EndsWith("Store", StringComparison.Ordinal) || owner.EndsWith(".IConversationStore", StringComparison.Ordinal));
+                    var createTable = owner == "LearningNavigator.Conversations.DynamoDb.DynamoDbTable" && called.Name != ".ctor";
+                    var allowed = export
+                        ? caller.StartsWith("LearningNavigator.Conversations.Transfer.ConversationTransfer.", StringComparison.Ordinal)
+                        : caller.StartsWith("LearningNavigator.Conversations.DynamoDb.DynamoDbTable.", StringComparison.Ordinal);
+                    if ((export || createTable) && !allowed)
+                    {
+                        found.Add($"{caller} -> {owner}.{called.Name}");
+                    }
+                }
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>Every method of the app's assemblies that calls a non-streaming chat method (which would need bedrock:InvokeModel).</summary>
     public static IReadOnlyList<string> NonStreamingModelCalls(params System.Reflection.Assembly[] assemblies)
     {
@@ -116,7 +151,12 @@ public static class AppAwsCalls
     private static IEnumerable<string> ActionsOf(MethodReference called)
     {
         var owner = called.DeclaringType.FullName;
-        if (owner is "Amazon.DynamoDBv2.IAmazonDynamoDB" or "Amazon.DynamoDBv2.AmazonDynamoDBClient")
+        if (owner.StartsWith("Amazon.", StringComparison.Ordinal) && called.Name == "get_Paginators")
+        {
+            // A paginator hides which operations it calls: fail by name rather than pass a call the role may not make.
+            yield return $"<unmapped {owner}.Paginators>";
+        }
+        else if (owner is "Amazon.DynamoDBv2.IAmazonDynamoDB" or "Amazon.DynamoDBv2.AmazonDynamoDBClient")
         {
             if (called.Name.EndsWith("Async", StringComparison.Ordinal) && called.Name != "TransactWriteItemsAsync")
             {
@@ -134,6 +174,13 @@ public static class AppAwsCalls
             {
                 yield return action;
             }
+        }
+        else if (owner.StartsWith("Amazon.", StringComparison.Ordinal)
+                 && System.Text.RegularExpressions.Regex.IsMatch(owner, @"^Amazon\.\w+\.(IAmazon\w+|Amazon\w+Client)$")
+                 && called.Name.EndsWith("Async", StringComparison.Ordinal))
+        {
+            // Another AWS service: this reader cannot map it, so it fails the test by name.
+            yield return $"<unmapped {owner}.{called.Name}>";
         }
         else if (owner.StartsWith("Anthropic.Bedrock.", StringComparison.Ordinal) && called.Name == ".ctor" && owner.EndsWith("Client", StringComparison.Ordinal))
         {

@@ -66,6 +66,16 @@ public sealed class TaskRolePolicyTests(SynthesizedStack stack)
     }
 
     [Fact]
+    public void The_calls_left_to_the_operator_are_reached_only_by_the_operators_commands()
+    {
+        // Scan and the table's own calls are not granted: fine while only export and db create reach them.
+        var elsewhere = AppAwsCalls.OperatorOnlyReachedFromElsewhere(
+            typeof(LearningNavigator.Web.Auth.DataProtectionKeys).Assembly, typeof(LearningNavigator.Chat.AnswerPipeline).Assembly);
+
+        Assert.True(elsewhere.Count == 0, "The web app would call what its role may not: " + string.Join(", ", elsewhere));
+    }
+
+    [Fact]
     public void The_code_reading_finds_each_kind_of_call_it_looks_for()
     {
         // Guards the reader itself: if it stopped seeing a kind of call, the test above would pass on an empty set.
