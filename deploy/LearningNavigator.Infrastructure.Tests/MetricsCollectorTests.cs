@@ -90,7 +90,7 @@ public sealed class MetricsCollectorTests(SynthesizedStack stack)
     {
         var environment = Environment(App);
 
-        Assert.Equal("http://localhost:4318", environment["Telemetry__Otlp__Endpoint"]);
+        Assert.Equal("http://127.0.0.1:4318", environment["Telemetry__Otlp__Endpoint"]);
         Assert.Equal("HttpProtobuf", environment["Telemetry__Otlp__Protocol"]);
         Assert.Equal("delta", environment["OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE"]);
         Assert.Equal("base2_exponential_bucket_histogram", environment["OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION"]);

@@ -19,8 +19,11 @@ public sealed class MetricsCollector : Construct
     public const string Image = "public.ecr.aws/aws-observability/aws-otel-collector:v0.47.0";
     public const string ContainerName = "otel-collector";
 
-    /// <summary>OTLP over HTTP on loopback: the task's containers share one network namespace, nothing else can reach it.</summary>
-    public const string OtlpEndpoint = "http://localhost:4318";
+    /// <summary>
+    /// OTLP over HTTP on loopback: the task's containers share one network namespace, nothing else can reach it. The
+    /// address, not "localhost", because the collector listens on IPv4 and localhost may resolve to ::1 first.
+    /// </summary>
+    public const string OtlpEndpoint = "http://127.0.0.1:4318";
 
     /// <summary>
     /// The app's OTLP metrics reader settings, in the SDK's own environment variables, so they apply to the exported
