@@ -27,6 +27,7 @@ public sealed class OtlpMetricsExportTests
     private static readonly Dictionary<string, string?> DeploymentSettings = new()
     {
         ["Telemetry:Otlp:Protocol"] = "HttpProtobuf",
+        ["Telemetry:Otlp:Signals"] = "Metrics",
         ["OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE"] = "delta",
         ["OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION"] = "base2_exponential_bucket_histogram",
     };
@@ -34,26 +35,30 @@ public sealed class OtlpMetricsExportTests
     [Fact]
     public async Task With_the_deployment_settings_answer_latencies_leave_as_delta_exponential_histograms()
     {
-        var exported = await ExportOneAnswerAsync(DeploymentSettings);
+        var (exported, traceRequests) = await ExportOneAnswerAsync(DeploymentSettings);
 
         Assert.Equal((MetricExponentialHistogram, Delta), Assert.Single(exported[NavigatorMetrics.AnswerDuration].Distinct()));
         Assert.Equal((MetricExponentialHistogram, Delta), Assert.Single(exported[NavigatorMetrics.TimeToFirstToken].Distinct()));
         Assert.Equal((MetricSum, Delta), Assert.Single(exported[NavigatorMetrics.Answers].Distinct()));
         Assert.Equal((MetricSum, Delta), Assert.Single(exported[NavigatorMetrics.Tokens].Distinct()));
+        // The sidecar has no traces pipeline: the answer's span is not sent to be refused.
+        Assert.Equal(0, traceRequests);
     }
 
     [Fact]
     public async Task Without_them_the_export_is_cumulative_explicit_buckets_which_cloudwatch_cannot_take_a_p95_of()
     {
         // The control: it is the two reader settings, not some other default, that make the difference above.
-        var exported = await ExportOneAnswerAsync(new Dictionary<string, string?> { ["Telemetry:Otlp:Protocol"] = "HttpProtobuf" });
+        var (exported, traceRequests) = await ExportOneAnswerAsync(new Dictionary<string, string?> { ["Telemetry:Otlp:Protocol"] = "HttpProtobuf" });
 
         Assert.Equal((MetricHistogram, Cumulative), Assert.Single(exported[NavigatorMetrics.AnswerDuration].Distinct()));
+        // With every signal on (the default), the same span does reach the endpoint.
+        Assert.True(traceRequests > 0, "The default export sent no traces.");
     }
 
     /// <summary>Runs the app's telemetry set-up against a loopback OTLP receiver and records one answer.</summary>
     /// <returns>Per metric name, the (data kind, temporality) of every exported occurrence.</returns>
-    private static async Task<Dictionary<string, List<(int Kind, ulong Temporality)>>> ExportOneAnswerAsync(Dictionary<string, string?> settings)
+    private static async Task<(Dictionary<string, List<(int Kind, ulong Temporality)>> Metrics, int TraceRequests)> ExportOneAnswerAsync(Dictionary<string, string?> settings)
     {
         await using var receiver = await OtlpReceiver.StartAsync();
         // Empty: no appsettings or environment variables of the machine running the tests leak in.
@@ -61,18 +66,25 @@ public sealed class OtlpMetricsExportTests
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Telemetry:Otlp:Endpoint"] = receiver.BaseUrl });
         builder.Services.AddNavigatorObservability(builder.Configuration);
-        using var host = builder.Build();
+        var host = builder.Build();
         await host.StartAsync();
         try
         {
-            host.Services.GetRequiredService<NavigatorMetrics>().AnswerFinished(
-                "instructor", "completed", lowConfidence: false, "model", TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(0.4), 10, 20);
+            using (NavigatorTelemetry.ActivitySource.StartActivity(NavigatorTelemetry.AnswerSpan))
+            {
+                host.Services.GetRequiredService<NavigatorMetrics>().AnswerFinished(
+                    "instructor", "completed", lowConfidence: false, "model", TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(0.4), 10, 20);
+            }
+
             // The result is false whatever OTLP does: the Prometheus reader, registered too, only exports when scraped.
             _ = host.Services.GetRequiredService<MeterProvider>().ForceFlush(10_000);
+            _ = OpenTelemetry.Trace.TracerProviderExtensions.ForceFlush(host.Services.GetRequiredService<OpenTelemetry.Trace.TracerProvider>(), 10_000);
         }
         finally
         {
             await host.StopAsync();
+            // Disposing the providers sends what a flush may have left in flight; only then is the receiver complete.
+            host.Dispose();
         }
 
         Assert.NotEmpty(receiver.MetricRequests);
@@ -90,7 +102,7 @@ public sealed class OtlpMetricsExportTests
             }
         }
 
-        return exported;
+        return (exported, receiver.TraceRequests.Count);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using LearningNavigator.Observability;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry.Exporter;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
@@ -58,7 +59,15 @@ public static class ObservabilityServiceCollectionExtensions
                     // The formatted message is what the code chose to log; user text is never part of it.
                     options.IncludeFormattedMessage = true;
                 });
-        if (otlp is not null)
+        if (otlp is not null && telemetry.Otlp.Signals == OtlpSignals.Metrics)
+        {
+            builder.WithMetrics(metrics => metrics.AddOtlpExporter(o =>
+            {
+                o.Endpoint = OtlpSignalEndpoint(otlp, telemetry.Otlp.Protocol, "v1/metrics");
+                o.Protocol = telemetry.Otlp.Protocol;
+            }));
+        }
+        else if (otlp is not null)
         {
             builder.UseOtlpExporter(telemetry.Otlp.Protocol, otlp);
         }
@@ -70,6 +79,13 @@ public static class ObservabilityServiceCollectionExtensions
             .AddCheck<ModelProviderHealthCheck>("model", HealthStatus.Unhealthy, [ReadyTag]);
         return services;
     }
+
+    /// <summary>
+    /// A per-signal exporter takes the signal's full URL over HTTP (UseOtlpExporter appends the path itself); gRPC
+    /// takes the base address.
+    /// </summary>
+    private static Uri OtlpSignalEndpoint(Uri endpoint, OtlpExportProtocol protocol, string path) =>
+        protocol == OtlpExportProtocol.HttpProtobuf ? new Uri(endpoint, path) : endpoint;
 
     /// <summary>Health probes every few seconds would drown the traces that matter.</summary>
     internal static bool IsProbe(PathString path) =>

@@ -24,6 +24,18 @@ public sealed class OtlpTelemetryOptions
 
     /// <summary>Grpc or HttpProtobuf.</summary>
     public OtlpExportProtocol Protocol { get; set; } = OtlpExportProtocol.Grpc;
+
+    /// <summary>
+    /// What goes to the endpoint: All (traces, metrics and logs), or Metrics only, for a collector that handles
+    /// nothing else (the AWS deployment's metrics sidecar), so no export is sent to be refused.
+    /// </summary>
+    public OtlpSignals Signals { get; set; } = OtlpSignals.All;
+}
+
+public enum OtlpSignals
+{
+    All,
+    Metrics,
 }
 
 public sealed class PrometheusTelemetryOptions

@@ -36,6 +36,8 @@ public sealed class MetricsCollector : Construct
     {
         ["Telemetry__Otlp__Endpoint"] = OtlpEndpoint,
         ["Telemetry__Otlp__Protocol"] = "HttpProtobuf",
+        // The collector has a metrics pipeline only; traces and logs sent to it would be refused on every export.
+        ["Telemetry__Otlp__Signals"] = "Metrics",
         ["OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE"] = "delta",
         ["OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION"] = "base2_exponential_bucket_histogram",
     };
