@@ -59,7 +59,6 @@ internal sealed class DataProtectionKeyOptionsValidator(IOptions<DynamoDbStorage
 
 public static class DataProtectionKeys
 {
-    public const string KeysPathKey = "DataProtection:KeysPath";
     public const string StoreKey = "DataProtection:Store";
 
     /// <summary>
@@ -86,16 +85,16 @@ public static class DataProtectionKeys
         return options.UsesDynamoDb
             ? new DynamoDbXmlRepository(services.GetRequiredService<IAmazonDynamoDB>(), services.GetRequiredService<IOptions<DynamoDbStorageOptions>>().Value.TableName)
             : new FileSystemXmlRepository(
-                new DirectoryInfo(ResolveFolder(services.GetRequiredService<IConfiguration>(), contentRoot)),
+                new DirectoryInfo(ResolveFolder(options.KeysPath, services.GetRequiredService<IConfiguration>(), contentRoot)),
                 services.GetRequiredService<ILoggerFactory>());
     }
 
-    public static string ResolveFolder(IConfiguration configuration, string contentRoot)
+    /// <summary>The configured folder, or "keys" next to the accounts database.</summary>
+    private static string ResolveFolder(string? keysPath, IConfiguration configuration, string contentRoot)
     {
-        var configured = configuration[KeysPathKey];
-        if (!string.IsNullOrWhiteSpace(configured))
+        if (!string.IsNullOrWhiteSpace(keysPath))
         {
-            return DataPaths.Resolve(contentRoot, configured);
+            return DataPaths.Resolve(contentRoot, keysPath);
         }
 
         var accounts = DataPaths.Resolve(contentRoot, configuration[$"{AccountsOptions.SectionName}:DatabasePath"] ?? new AccountsOptions().DatabasePath);

@@ -1,6 +1,7 @@
 using System.Xml.Linq;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using LearningNavigator.Conversations.DynamoDb;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 
 namespace LearningNavigator.Web.Auth;
@@ -17,10 +18,9 @@ public sealed class DynamoDbXmlRepository(IAmazonDynamoDB client, string tableNa
     public const string ItemType = "DataProtectionKey";
     public const string XmlAttribute = "Xml";
 
-    // The key names the conversation store uses (DynamoDbItems is internal to the domain, so they are repeated here).
-    private const string Pk = "PK";
-    private const string Sk = "SK";
-    private const string TypeAttribute = "Type";
+    private const string Pk = DynamoDbTableSchema.Pk;
+    private const string Sk = DynamoDbTableSchema.Sk;
+    private const string TypeAttribute = DynamoDbTableSchema.TypeAttribute;
 
     /// <summary>
     /// IXmlRepository is synchronous and carries no token. The data-protection system calls it rarely (at start,

@@ -16,16 +16,16 @@ public sealed class StackResourceTests(SynthesizedStack stack)
         Template.ResourceCountIs("AWS::DynamoDB::Table", 1);
         Template.HasResourceProperties("AWS::DynamoDB::Table", Obj(
             // The names the app's store writes, so retention set in the app is the retention DynamoDB applies.
-            ("KeySchema", new object[] { Obj(("AttributeName", DynamoDbItems.Pk), ("KeyType", "HASH")), Obj(("AttributeName", DynamoDbItems.Sk), ("KeyType", "RANGE")) }),
+            ("KeySchema", new object[] { Obj(("AttributeName", DynamoDbTableSchema.Pk), ("KeyType", "HASH")), Obj(("AttributeName", DynamoDbTableSchema.Sk), ("KeyType", "RANGE")) }),
             ("BillingMode", "PAY_PER_REQUEST"),
             ("PointInTimeRecoverySpecification", Obj(("PointInTimeRecoveryEnabled", true))),
-            ("TimeToLiveSpecification", Obj(("AttributeName", DynamoDbItems.ExpiresAt), ("Enabled", true))),
+            ("TimeToLiveSpecification", Obj(("AttributeName", DynamoDbTableSchema.ExpiresAt), ("Enabled", true))),
             ("SSESpecification", Obj(("SSEEnabled", true))),
             ("GlobalSecondaryIndexes", new object[]
             {
                 Match.ObjectLike(Obj(
-                    ("IndexName", DynamoDbItems.Gsi1),
-                    ("KeySchema", new object[] { Obj(("AttributeName", DynamoDbItems.Gsi1Pk), ("KeyType", "HASH")), Obj(("AttributeName", DynamoDbItems.Gsi1Sk), ("KeyType", "RANGE")) }),
+                    ("IndexName", DynamoDbTableSchema.Gsi1),
+                    ("KeySchema", new object[] { Obj(("AttributeName", DynamoDbTableSchema.Gsi1Pk), ("KeyType", "HASH")), Obj(("AttributeName", DynamoDbTableSchema.Gsi1Sk), ("KeyType", "RANGE")) }),
                     ("Projection", Obj(("ProjectionType", "ALL"))))),
             })));
         Template.HasResource("AWS::DynamoDB::Table", Obj(("DeletionPolicy", "Retain")));

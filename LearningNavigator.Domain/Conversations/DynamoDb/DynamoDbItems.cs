@@ -10,13 +10,13 @@ namespace LearningNavigator.Conversations.DynamoDb;
 /// </summary>
 internal static class DynamoDbItems
 {
-    public const string Pk = "PK";
-    public const string Sk = "SK";
-    public const string Gsi1 = "GSI1";
-    public const string Gsi1Pk = "GSI1PK";
-    public const string Gsi1Sk = "GSI1SK";
-    public const string TypeAttribute = "Type";
-    public const string ExpiresAt = "ExpiresAt";
+    public const string Pk = DynamoDbTableSchema.Pk;
+    public const string Sk = DynamoDbTableSchema.Sk;
+    public const string Gsi1 = DynamoDbTableSchema.Gsi1;
+    public const string Gsi1Pk = DynamoDbTableSchema.Gsi1Pk;
+    public const string Gsi1Sk = DynamoDbTableSchema.Gsi1Sk;
+    public const string TypeAttribute = DynamoDbTableSchema.TypeAttribute;
+    public const string ExpiresAt = DynamoDbTableSchema.ExpiresAt;
 
     public const string ProfileSk = "PROFILE";
     public const string OwnerSk = "OWNER";
