@@ -39,28 +39,7 @@ public sealed class AwsRequestException(
     {
         // "ThrottlingException:http://internal.amazon.com/coral/..." → "ThrottlingException"
         var type = errorType?.Split(':')[0].Trim() ?? string.Empty;
-        // "You don't have access to the model…", "The provided model identifier is invalid", "…on-demand throughput isn't supported".
-        string[] modelPhrases = ["access to the model", "model identifier", "model id", "model is not", "throughput isn"];
-        var mentionsModel = awsMessage is not null && modelPhrases.Any(p => awsMessage.Contains(p, StringComparison.OrdinalIgnoreCase));
-        var failure = type.ToLowerInvariant() switch
-        {
-            "throttlingexception" or "servicequotaexceededexception" or "toomanyrequestsexception" => AwsFailure.Throttled,
-            "accessdeniedexception" when mentionsModel => AwsFailure.ModelNotEnabled,
-            "accessdeniedexception" or "unrecognizedclientexception" or "invalidsignatureexception"
-                or "expiredtokenexception" or "signaturedoesnotmatch" or "accessdenied" => AwsFailure.AccessDenied,
-            "validationexception" or "resourcenotfoundexception" when mentionsModel => AwsFailure.ModelNotEnabled,
-            "validationexception" or "resourcenotfoundexception" or "nosuchbucket" or "conflictexception" => AwsFailure.BadConfiguration,
-            "modelstreamerrorexception" => AwsFailure.StreamFailed,
-            "internalserverexception" or "serviceunavailableexception" or "modelnotreadyexception" or "modeltimeoutexception" => AwsFailure.ServiceUnavailable,
-            _ => status switch
-            {
-                HttpStatusCode.TooManyRequests => AwsFailure.Throttled,
-                HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized => AwsFailure.AccessDenied,
-                >= HttpStatusCode.InternalServerError => AwsFailure.ServiceUnavailable,
-                null => AwsFailure.StreamFailed,
-                _ => AwsFailure.BadConfiguration,
-            },
-        };
+        var failure = Classify(type, status, awsMessage);
         var name = "Amazon " + service;
         var message = failure switch
         {
@@ -72,5 +51,38 @@ public sealed class AwsRequestException(
             _ => $"{name} stopped the answer part-way.",
         };
         return new AwsRequestException(failure, message, type.Length > 0 ? type : null, status, awsMessage, name);
+    }
+
+    /// <summary>
+    /// The cause behind an AWS error code and status, for JSON services (x-amzn-ErrorType, :exception-type) and S3's
+    /// XML error codes alike, so every AWS call is worded from one table.
+    /// </summary>
+    public static AwsFailure Classify(string? errorType, HttpStatusCode? status, string? awsMessage)
+    {
+        // "You don't have access to the model…", "The provided model identifier is invalid", "…on-demand throughput isn't supported".
+        string[] modelPhrases = ["access to the model", "model identifier", "model id", "model is not", "throughput isn"];
+        var mentionsModel = awsMessage is not null && modelPhrases.Any(p => awsMessage.Contains(p, StringComparison.OrdinalIgnoreCase));
+        return (errorType ?? string.Empty).ToLowerInvariant() switch
+        {
+            "throttlingexception" or "servicequotaexceededexception" or "toomanyrequestsexception"
+                or "slowdown" or "throttling" or "requestlimitexceeded" or "toomanyrequests" => AwsFailure.Throttled,
+            "accessdeniedexception" when mentionsModel => AwsFailure.ModelNotEnabled,
+            "accessdeniedexception" or "unrecognizedclientexception" or "invalidsignatureexception"
+                or "expiredtokenexception" or "signaturedoesnotmatch" or "accessdenied"
+                or "allaccessdisabled" or "invalidaccesskeyid" or "expiredtoken" or "invalidtoken" or "accountproblem" => AwsFailure.AccessDenied,
+            "validationexception" or "resourcenotfoundexception" when mentionsModel => AwsFailure.ModelNotEnabled,
+            "validationexception" or "resourcenotfoundexception" or "nosuchbucket" or "conflictexception" => AwsFailure.BadConfiguration,
+            "modelstreamerrorexception" => AwsFailure.StreamFailed,
+            "internalserverexception" or "serviceunavailableexception" or "modelnotreadyexception" or "modeltimeoutexception"
+                or "internalerror" or "serviceunavailable" => AwsFailure.ServiceUnavailable,
+            _ => status switch
+            {
+                HttpStatusCode.TooManyRequests => AwsFailure.Throttled,
+                HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized => AwsFailure.AccessDenied,
+                >= HttpStatusCode.InternalServerError => AwsFailure.ServiceUnavailable,
+                null => AwsFailure.StreamFailed,
+                _ => AwsFailure.BadConfiguration,
+            },
+        };
     }
 }

@@ -250,23 +250,10 @@ public sealed partial class KnowledgeBaseDocumentLibrary(
     }
 
     /// <summary>S3's error codes (and, without one, its status) as the cause an admin acts on.</summary>
-    public static DocumentStoreFailure S3Failure(string? errorCode, HttpStatusCode status) => errorCode switch
-    {
-        "NoSuchBucket" => DocumentStoreFailure.BucketNotFound,
-        "AccessDenied" or "AllAccessDisabled" or "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "ExpiredToken" or "InvalidToken" or "AccountProblem"
-            => DocumentStoreFailure.AccessDenied,
-        "SlowDown" or "Throttling" or "ThrottlingException" or "RequestLimitExceeded" or "TooManyRequests" => DocumentStoreFailure.Throttled,
-        "InternalError" or "ServiceUnavailable" => DocumentStoreFailure.Unavailable,
-        _ => status switch
-        {
-            HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized => DocumentStoreFailure.AccessDenied,
-            HttpStatusCode.TooManyRequests => DocumentStoreFailure.Throttled,
-            >= HttpStatusCode.InternalServerError => DocumentStoreFailure.Unavailable,
-            _ => DocumentStoreFailure.BadConfiguration,
-        },
-    };
+    public static DocumentStoreFailure S3Failure(string? errorCode, HttpStatusCode status) =>
+        errorCode == "NoSuchBucket" ? DocumentStoreFailure.BucketNotFound : AgentFailure(AwsRequestException.Classify(errorCode, status, awsMessage: null));
 
-    /// <summary>The cause of a bedrock-agent failure, from the same mapping every AWS JSON call goes through.</summary>
+    /// <summary>The cause of an S3 or bedrock-agent failure, from the mapping every AWS call goes through.</summary>
     public static DocumentStoreFailure AgentFailure(AwsFailure failure) => failure switch
     {
         AwsFailure.Throttled => DocumentStoreFailure.Throttled,
