@@ -33,57 +33,47 @@ public static class ConversationTransfer
     public static async Task<TransferCounts> ExportAsync(TransferStores stores, TextWriter writer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stores);
-        var counts = new TransferCounts();
         await WriteAsync(writer, new HeaderLine(Format, Version), cancellationToken);
-        await foreach (var user in stores.Conversations.ReadAllUsersAsync(cancellationToken))
-        {
-            await WriteAsync(writer, new UserLine(user), cancellationToken);
-            counts = counts with { Users = counts.Users + 1 };
-        }
+        var users = await WriteAllAsync(writer, stores.Conversations.ReadAllUsersAsync(cancellationToken), user => new UserLine(user), cancellationToken);
 
+        int conversations = 0, messages = 0;
         await foreach (var conversation in stores.Conversations.ReadAllConversationsAsync(cancellationToken))
         {
             await WriteAsync(writer, new ConversationLine(conversation), cancellationToken);
-            counts = counts with { Conversations = counts.Conversations + 1 };
+            conversations++;
             foreach (var message in await stores.Conversations.GetMessagesAsync(conversation.Id, cancellationToken))
             {
                 await WriteAsync(writer, new MessageLine(message), cancellationToken);
-                counts = counts with { Messages = counts.Messages + 1 };
+                messages++;
             }
         }
 
-        await foreach (var feedback in stores.Conversations.ReadAllFeedbackAsync(cancellationToken))
+        var counts = new TransferCounts
         {
-            await WriteAsync(writer, new FeedbackLine(feedback), cancellationToken);
-            counts = counts with { Feedback = counts.Feedback + 1 };
-        }
-
-        await foreach (var escalation in stores.Escalations.ReadAllAsync(cancellationToken))
-        {
-            await WriteAsync(writer, new EscalationLine(escalation), cancellationToken);
-            counts = counts with { Escalations = counts.Escalations + 1 };
-        }
-
-        await foreach (var row in stores.Usage.ReadAllUsageAsync(cancellationToken))
-        {
-            await WriteAsync(writer, UsageLine.From(row), cancellationToken);
-            counts = counts with { UsageRows = counts.UsageRows + 1 };
-        }
-
-        await foreach (var citation in stores.Usage.ReadAllCitationUsageAsync(cancellationToken))
-        {
-            await WriteAsync(writer, CitationLine.From(citation), cancellationToken);
-            counts = counts with { CitationCounts = counts.CitationCounts + 1 };
-        }
-
-        await foreach (var marker in stores.Usage.ReadAllActiveUsersAsync(cancellationToken))
-        {
-            await WriteAsync(writer, ActiveUserLine.From(marker), cancellationToken);
-            counts = counts with { ActiveUsers = counts.ActiveUsers + 1 };
-        }
-
+            Users = users,
+            Conversations = conversations,
+            Messages = messages,
+            Feedback = await WriteAllAsync(writer, stores.Conversations.ReadAllFeedbackAsync(cancellationToken), feedback => new FeedbackLine(feedback), cancellationToken),
+            Escalations = await WriteAllAsync(writer, stores.Escalations.ReadAllAsync(cancellationToken), escalation => new EscalationLine(escalation), cancellationToken),
+            UsageRows = await WriteAllAsync(writer, stores.Usage.ReadAllUsageAsync(cancellationToken), UsageLine.From, cancellationToken),
+            CitationCounts = await WriteAllAsync(writer, stores.Usage.ReadAllCitationUsageAsync(cancellationToken), CitationLine.From, cancellationToken),
+            ActiveUsers = await WriteAllAsync(writer, stores.Usage.ReadAllActiveUsersAsync(cancellationToken), ActiveUserLine.From, cancellationToken),
+        };
         await writer.FlushAsync(cancellationToken);
         return counts;
+    }
+
+    /// <summary>One line per item, in the order the store gives them; returns how many.</summary>
+    private static async Task<int> WriteAllAsync<T>(TextWriter writer, IAsyncEnumerable<T> items, Func<T, TransferLine> line, CancellationToken cancellationToken)
+    {
+        var written = 0;
+        await foreach (var item in items.WithCancellation(cancellationToken))
+        {
+            await WriteAsync(writer, line(item), cancellationToken);
+            written++;
+        }
+
+        return written;
     }
 
     /// <summary>
